@@ -1,0 +1,42 @@
+# Ferry — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export LANG := C.UTF-8
+export LC_ALL := C.UTF-8
+
+APT_PACKAGES := xvfb xauth x11-utils libegl1 libgl1 libdbus-1-3 libfontconfig1 libglib2.0-0 \
+	libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libpulse0 \
+	gcc libc6-dev linux-libc-dev fonts-nanum
+
+.PHONY: test demo deps system-deps venv lint unit clean
+
+deps: system-deps venv
+
+system-deps:
+	@bash tools/ensure_system_deps.sh $(APT_PACKAGES)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Ferry needs $(PYTHON) on PATH"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(VENV)/bin/pytest
+
+demo: deps
+	$(PY) -m tools.demo
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
