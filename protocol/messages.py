@@ -1,0 +1,252 @@
+"""Messages of the session channel: frozen dataclasses, and their plaintext encoding.
+
+A message is encoded as one MessageType byte followed by a msgpack array of its
+fields in declaration order. Decoding checks the type byte, the field count and
+every field's type, and raises MessageDecodeError (never anything else) on bad input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Union
+
+import msgpack
+
+from protocol.errors import MessageDecodeError
+from protocol.wire import MessageType
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VideoFrame:
+    """One encoded video frame (H.264 access unit, or a still for screenshot mode)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.VIDEO_FRAME
+    frame_id: int
+    keyframe: bool
+    width: int
+    height: int
+    capture_ns: int
+    data: bytes
+    codec: str = "h264"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KeyframeRequest:
+    """The viewer asks for a keyframe (after a loss or at start)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.KEYFRAME_REQUEST
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameAck:
+    """The viewer has decoded the frame with this id."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FRAME_ACK
+    frame_id: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PointerMove:
+    """Move the pointer to host pixel (x, y) of the shared screen."""
+
+    TYPE: ClassVar[MessageType] = MessageType.POINTER_MOVE
+    x: int
+    y: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PointerButton:
+    """Press or release a pointer button (wire.Button) at host pixel (x, y)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.POINTER_BUTTON
+    x: int
+    y: int
+    button: int
+    pressed: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Wheel:
+    """Scroll by whole wheel steps; positive dy scrolls up, positive dx right."""
+
+    TYPE: ClassVar[MessageType] = MessageType.WHEEL
+    dx: int
+    dy: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KeyInput:
+    """A key press or release.
+
+    ``key`` names the key as an X keysym name ("a", "Return", "F5", "Control_L");
+    ``text`` is the text the key produces on the agent's keyboard ("a", "한", "");
+    ``modifiers`` is a wire.Modifier mask. A host types ``text`` when it is set and
+    no modifier other than SHIFT is held; otherwise it presses ``key``.
+    """
+
+    TYPE: ClassVar[MessageType] = MessageType.KEY_INPUT
+    key: str
+    pressed: bool
+    modifiers: int = 0
+    text: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ControlRequest:
+    """The agent asks for control of mouse and keyboard."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CONTROL_REQUEST
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ControlGrant:
+    """The customer granted control."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CONTROL_GRANT
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ControlRevoke:
+    """Control is withdrawn (or a request refused), with the reason."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CONTROL_REVOKE
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConsentDecision:
+    """The customer's answer to the session itself: live, or ended with the reason."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CONSENT_DECISION
+    accepted: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HostInfo:
+    """What the host tells about itself once live."""
+
+    TYPE: ClassVar[MessageType] = MessageType.HOST_INFO
+    pc_name: str
+    os_name: str
+    width: int
+    height: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChatLine:
+    """A chat line; ``sent_ms`` is the sender's wall clock in ms since the epoch."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CHAT_LINE
+    text: str
+    sender: str
+    sent_ms: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SessionEnd:
+    """The sender ends the session."""
+
+    TYPE: ClassVar[MessageType] = MessageType.SESSION_END
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """Keeps an idle channel alive."""
+
+    TYPE: ClassVar[MessageType] = MessageType.HEARTBEAT
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ErrorMessage:
+    """The sender reports an error it hit (it may end the session next)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.ERROR
+    code: str
+    reason: str
+
+
+Message = Union[
+    VideoFrame,
+    KeyframeRequest,
+    FrameAck,
+    PointerMove,
+    PointerButton,
+    Wheel,
+    KeyInput,
+    ControlRequest,
+    ControlGrant,
+    ControlRevoke,
+    ConsentDecision,
+    HostInfo,
+    ChatLine,
+    SessionEnd,
+    Heartbeat,
+    ErrorMessage,
+]
+
+MESSAGE_CLASSES: tuple[type[Any], ...] = (
+    VideoFrame,
+    KeyframeRequest,
+    FrameAck,
+    PointerMove,
+    PointerButton,
+    Wheel,
+    KeyInput,
+    ControlRequest,
+    ControlGrant,
+    ControlRevoke,
+    ConsentDecision,
+    HostInfo,
+    ChatLine,
+    SessionEnd,
+    Heartbeat,
+    ErrorMessage,
+)
+_BY_TYPE: dict[int, type[Any]] = {cls.TYPE: cls for cls in MESSAGE_CLASSES}
+_INT_LIMIT = 2**63
+
+
+def encode_message(message: Message) -> bytes:
+    """Encode a message to its plaintext form: type byte + msgpack array of fields."""
+    values = [getattr(message, f.name) for f in dataclasses.fields(message)]
+    body: bytes = msgpack.packb(values, use_bin_type=True)
+    return bytes((int(message.TYPE),)) + body
+
+
+def decode_message(plaintext: bytes) -> Message:
+    """Decode a plaintext produced by encode_message; MessageDecodeError on anything else."""
+    if not plaintext:
+        raise MessageDecodeError("empty message")
+    cls = _BY_TYPE.get(plaintext[0])
+    if cls is None:
+        raise MessageDecodeError(f"unknown message type {plaintext[0]}")
+    try:
+        values = msgpack.unpackb(plaintext[1:], raw=False, use_list=True, strict_map_key=True)
+    except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
+        raise MessageDecodeError(f"{cls.__name__}: body is not valid msgpack ({exc})") from exc
+    return _build(cls, values)
+
+
+def _build(cls: type[Any], values: object) -> Message:
+    fields = dataclasses.fields(cls)
+    required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+    if not isinstance(values, list) or not required <= len(values) <= len(fields):
+        raise MessageDecodeError(f"{cls.__name__}: expected {len(fields)} fields")
+    for field, value in zip(fields, values):
+        _check_field(cls.__name__, field.name, field.type, value)
+    message: Message = cls(*values)
+    return message
+
+
+_FIELD_TYPES: dict[str, type[Any]] = {"int": int, "bool": bool, "str": str, "bytes": bytes}
+
+
+def _check_field(owner: str, name: str, annotation: object, value: object) -> None:
+    expected = _FIELD_TYPES[str(annotation)]
+    ok = type(value) is expected
+    if expected is int and ok:
+        ok = -_INT_LIMIT <= value < _INT_LIMIT  # type: ignore[operator]
+    if not ok:
+        raise MessageDecodeError(f"{owner}.{name}: expected {expected.__name__}, got {type(value).__name__}")
