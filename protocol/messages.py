@@ -8,7 +8,7 @@ every field's type, and raises MessageDecodeError (never anything else) on bad i
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 import msgpack
 
@@ -167,24 +167,24 @@ class ErrorMessage:
     reason: str
 
 
-Message = Union[
-    VideoFrame,
-    KeyframeRequest,
-    FrameAck,
-    PointerMove,
-    PointerButton,
-    Wheel,
-    KeyInput,
-    ControlRequest,
-    ControlGrant,
-    ControlRevoke,
-    ConsentDecision,
-    HostInfo,
-    ChatLine,
-    SessionEnd,
-    Heartbeat,
-    ErrorMessage,
-]
+Message = (
+    VideoFrame
+    | KeyframeRequest
+    | FrameAck
+    | PointerMove
+    | PointerButton
+    | Wheel
+    | KeyInput
+    | ControlRequest
+    | ControlGrant
+    | ControlRevoke
+    | ConsentDecision
+    | HostInfo
+    | ChatLine
+    | SessionEnd
+    | Heartbeat
+    | ErrorMessage
+)
 
 MESSAGE_CLASSES: tuple[type[Any], ...] = (
     VideoFrame,
@@ -234,7 +234,7 @@ def _build(cls: type[Any], values: object) -> Message:
     required = sum(1 for f in fields if f.default is dataclasses.MISSING)
     if not isinstance(values, list) or not required <= len(values) <= len(fields):
         raise MessageDecodeError(f"{cls.__name__}: expected {len(fields)} fields")
-    for field, value in zip(fields, values):
+    for field, value in zip(fields, values, strict=False):
         _check_field(cls.__name__, field.name, field.type, value)
     message: Message = cls(*values)
     return message
