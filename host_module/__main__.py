@@ -1,0 +1,42 @@
+"""``ferry-host``: the customer's one-time program."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from host_module.errors import HostError
+from host_module.options import HostOptionsError, parse_options
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ferry-host`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s host %(levelname)s %(message)s")
+    try:
+        options = parse_options(argv)
+    except HostOptionsError as exc:
+        print(f"ferry-host: {exc}", file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from host_module.app import HostApp, obtain_ticket
+    from transport.tls import TlsError
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        ticket = obtain_ticket(options)
+        if ticket is None:
+            return 1
+        host = HostApp(options, ticket)
+    except (HostError, TlsError) as exc:
+        print(f"ferry-host: {exc}", file=sys.stderr)
+        return 4
+    host.start()
+    app.exec()
+    return 0 if host.ended_reason is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""The customer program's Qt side: code dialog, consent boxes, notice window.
+
+Rules: the HostSession (no Qt) does the work; this module only asks the customer
+and shows state. Events reach it through the EventBridge on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from host_module.dialogs import CodeDialog, consent_box, control_box
+from host_module.errors import JoinError
+from host_module.join import JoinTicket, join_by_code
+from host_module.notice import NoticeWindow
+from host_module.options import HostOptions
+from host_module.session import ConsentNeeded, ControlAsked, HostPolicy, HostSession
+from input_injection.injector import PynputInjector
+from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.session import Role
+from transport.events import LinkClosed
+from transport.link import LinkConfig, relay_url
+from transport.tls import pinned_ssl_context
+from ui.bridge import EventBridge
+
+ENDING = (SessionEnded, PeerError, LinkClosed)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("HostApp", text)
+
+
+def emit_json(enabled: bool, record: dict[str, object]) -> None:
+    if enabled:
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+
+
+class HostApp:
+    """Runs one support session for the customer."""
+
+    def __init__(self, options: HostOptions, ticket: JoinTicket) -> None:
+        self.options = options
+        self.ticket = ticket
+        self.bridge = EventBridge()
+        self.bridge.connect_handler(self._on_bridge_posted)
+        self.notice = NoticeWindow(ticket.agent_name, ticket.company)
+        self.notice.end_requested.connect(self._on_notice_end_requested)
+        self.notice.revoke_requested.connect(self._on_notice_revoke_requested)
+        context = pinned_ssl_context(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert)
+        config = LinkConfig(relay_url(options.server, ticket.session_id, Role.HOST), ticket.host_token,
+                            Role.HOST, ticket.secret, context)
+        self.session = HostSession(config, options.display, PynputInjector(options.display or ""),
+                                   self.bridge.post, HostPolicy())
+        self._boxes: list[QMessageBox] = []
+        self.ended_reason: str | None = None
+
+    def start(self) -> None:
+        self.notice.place_top_right()
+        self.notice.show()
+        self.session.start()
+        emit_json(self.options.events_stdout, {"event": "joined", "session_id": self.ticket.session_id})
+
+    def _on_bridge_posted(self, event: object) -> None:
+        if isinstance(event, ConsentNeeded):
+            self._ask_consent(event.sas)
+        elif isinstance(event, ControlAsked):
+            self._ask_control()
+        elif isinstance(event, HandshakeComplete):
+            self.notice.set_sas(event.sas)
+            self.notice.set_state(tr("Secured. Waiting for your answer…"))
+            emit_json(self.options.events_stdout, {"event": "secured", "sas": event.sas})
+        elif isinstance(event, SessionLive):
+            self.notice.set_state(tr("Remote support in progress"))
+            emit_json(self.options.events_stdout, {"event": "live"})
+        elif isinstance(event, ENDING):
+            self._finish(event.reason)
+
+    def _ask_consent(self, sas: str) -> None:
+        if self.options.accept:
+            self.session.accept()
+            return
+        box = consent_box(self.ticket.agent_name, self.ticket.company, sas, self.notice)
+        box.finished.connect(lambda _r: self._on_consent_answered(box))
+        self._open(box)
+
+    def _on_consent_answered(self, box: QMessageBox) -> None:
+        accepted = box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+        if accepted:
+            self.session.accept()
+        else:
+            self.session.refuse()
+
+    def _ask_control(self) -> None:
+        if self.options.grant_control:
+            self._grant()
+            return
+        box = control_box(self.ticket.agent_name, self.notice)
+        box.finished.connect(lambda _r: self._on_control_answered(box))
+        self._open(box)
+
+    def _on_control_answered(self, box: QMessageBox) -> None:
+        if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
+            self._grant()
+        else:
+            self.session.revoke_control("the customer refused control")
+
+    def _grant(self) -> None:
+        self.session.grant_control()
+        self.notice.set_control(True)
+        emit_json(self.options.events_stdout, {"event": "control_granted"})
+
+    def _open(self, box: QMessageBox) -> None:
+        self._boxes.append(box)
+        box.open()
+
+    def _on_notice_revoke_requested(self) -> None:
+        self.session.revoke_control()
+        self.notice.set_control(False)
+
+    def _on_notice_end_requested(self) -> None:
+        self.session.end("ended by the customer")
+        self._finish("ended by the customer")
+
+    def _finish(self, reason: str) -> None:
+        if self.ended_reason is not None:
+            return
+        self.ended_reason = reason
+        self.session.close()
+        for box in self._boxes:
+            box.close()
+        self.notice.set_state(tr("Remote support ended: {reason}").format(reason=reason))
+        self.notice.set_control(False)
+        emit_json(self.options.events_stdout, {
+            "event": "ended", "reason": reason, "frames_sent": self.session.pump.frames_sent,
+            "video_bytes": self.session.pump.bytes_sent, "input_dropped": self.session.gate.dropped})
+        QTimer.singleShot(800, QApplication.quit)
+
+
+def obtain_ticket(options: HostOptions) -> JoinTicket | None:
+    """Join with --code, or ask for the code until it works or the customer cancels."""
+    if options.code:
+        return join_by_code(options.server, options.code, options.fingerprint, options.ca_cert)
+    error = ""
+    while True:
+        dialog = CodeDialog(error=error)
+        if dialog.exec() != CodeDialog.DialogCode.Accepted:
+            return None
+        try:
+            return _join_in_background(options, dialog.code)
+        except JoinError as exc:
+            error = str(exc)
+
+
+def _join_in_background(options: HostOptions, code: str) -> JoinTicket:
+    """Run the join request off the GUI thread while keeping the GUI responsive."""
+    result: list[JoinTicket | JoinError] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            result.append(join_by_code(options.server, code, options.fingerprint, options.ca_cert))
+        except JoinError as exc:
+            result.append(exc)
+        done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    while not done.wait(0.02):
+        QApplication.processEvents()
+    outcome = result[0]
+    if isinstance(outcome, JoinError):
+        raise outcome
+    return outcome

@@ -1,0 +1,72 @@
+"""Turns a connection code into a session ticket (POST /api/v1/sessions/join)."""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+import socket
+
+import requests
+
+from host_module.errors import JoinError
+from transport.tls import pinned_session
+
+
+@dataclasses.dataclass(frozen=True)
+class JoinTicket:
+    """What the server gives the host for a valid code."""
+
+    session_id: str
+    host_token: str
+    secret: bytes
+    agent_name: str
+    company: str
+
+
+def machine_description() -> tuple[str, str]:
+    """This PC's name and operating system, as the session record shows them."""
+    return socket.gethostname()[:64], f"{platform.system()} {platform.release()}"[:64]
+
+
+def join_by_code(server: str, code: str, fingerprint: str | None, ca_cert: str | None) -> JoinTicket:
+    """Ask the server for the session behind ``code``; JoinError says what to do otherwise."""
+    code = code.strip().replace(" ", "")
+    if not (len(code) == 6 and code.isdigit()):
+        raise JoinError("The connection code has 6 digits. Check the code the agent gave you and type it again.")
+    pc_name, os_name = machine_description()
+    http = pinned_session(server, fingerprint=fingerprint, cafile=ca_cert)
+    try:
+        reply = http.post(f"{server.rstrip('/')}/api/v1/sessions/join",
+                          json={"code": code, "pc_name": pc_name, "os": os_name}, timeout=15)
+    except requests.RequestException as exc:
+        raise JoinError(f"Could not reach the support server at {server}. Check your internet connection "
+                        f"and try again. ({exc.__class__.__name__})") from exc
+    finally:
+        http.close()
+    return _ticket(reply)
+
+
+_STATUS_TEXT = {
+    404: "This connection code is not valid. Check the code the agent gave you and type it again.",
+    410: "This connection code has expired or was already used. Ask the agent for a new code.",
+    429: "Too many wrong codes were typed from this computer. Wait {retry} seconds, then try again.",
+}
+
+
+def _ticket(reply: requests.Response) -> JoinTicket:
+    if reply.status_code == 200:
+        body = reply.json()
+        return JoinTicket(body["session_id"], body["host_token"], bytes.fromhex(body["secret"]),
+                          body.get("agent_name", ""), body.get("company", ""))
+    template = _STATUS_TEXT.get(reply.status_code)
+    if template is None:
+        detail = _detail(reply)
+        raise JoinError(f"The support server refused the connection: {detail} Try again, or call the agent.")
+    raise JoinError(template.format(retry=reply.headers.get("Retry-After", "a few")))
+
+
+def _detail(reply: requests.Response) -> str:
+    try:
+        return str(reply.json().get("detail", reply.reason))
+    except ValueError:
+        return f"HTTP {reply.status_code}"

@@ -1,0 +1,71 @@
+"""The connection notice window: always on top while the session is connected."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("NoticeWindow", text)
+
+
+class NoticeWindow(QWidget):
+    """Tells the customer who is connected; End stops everything, Take back revokes control."""
+
+    end_requested = Signal()
+    revoke_requested = Signal()
+
+    def __init__(self, agent_name: str, company: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle(tr("Ferry remote support"))
+        self._started = time.monotonic()
+        self.agent_label = QLabel(tr("Agent: {name} ({company})").format(name=agent_name, company=company))
+        self.sas_label = QLabel(tr("Security code: —"))
+        self.state_label = QLabel(tr("Connecting…"))
+        self.control_label = QLabel(tr("The agent can only watch."))
+        self.elapsed_label = QLabel("00:00")
+        self.revoke_button = QPushButton(tr("Take back control"))
+        self.revoke_button.setEnabled(False)
+        self.end_button = QPushButton(tr("End"))
+        self.revoke_button.clicked.connect(self.revoke_requested)
+        self.end_button.clicked.connect(self.end_requested)
+        self._layout()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start(1000)
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.revoke_button)
+        buttons.addWidget(self.end_button)
+        column = QVBoxLayout(self)
+        for label in (self.state_label, self.agent_label, self.sas_label, self.control_label, self.elapsed_label):
+            column.addWidget(label)
+        column.addLayout(buttons)
+
+    def place_top_right(self) -> None:
+        """Put the window in the top-right corner of the primary screen."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.adjustSize()
+            self.move(area.right() - self.width() - 24, area.top() + 24)
+
+    def set_sas(self, sas: str) -> None:
+        self.sas_label.setText(tr("Security code: {sas}").format(sas=f"{sas[:3]} {sas[3:]}"))
+
+    def set_state(self, text: str) -> None:
+        self.state_label.setText(text)
+
+    def set_control(self, granted: bool) -> None:
+        self.revoke_button.setEnabled(granted)
+        self.control_label.setText(tr("The agent controls your mouse and keyboard.") if granted
+                                   else tr("The agent can only watch."))
+
+    def _on_timer_timeout(self) -> None:
+        seconds = int(time.monotonic() - self._started)
+        self.elapsed_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")

@@ -1,0 +1,174 @@
+"""The host's session core, free of Qt: consent, video, and input behind the control gate.
+
+Rules: nothing is captured before the session is LIVE, and it goes LIVE only by
+``accept()`` (the customer's consent, or the policy that needs none). Input from
+the viewer reaches the injector only through the ControlGate, and only while
+control is granted; everything else is dropped and counted. Events for the UI go
+to ``on_event`` from worker threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import platform
+import socket
+from collections.abc import Callable
+
+from host_module.video import VideoPump
+from input_injection.gate import ControlGate
+from input_injection.injector import Injector
+from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.messages import (
+    ConsentDecision,
+    ControlGrant,
+    ControlRequest,
+    ControlRevoke,
+    FrameAck,
+    HostInfo,
+    KeyframeRequest,
+    KeyInput,
+    PointerButton,
+    PointerMove,
+    VideoFrame,
+    Wheel,
+)
+from protocol.session import Role
+from protocol.wire import Modifier
+from transport.events import LinkClosed
+from transport.link import LinkConfig, SessionLink
+
+log = logging.getLogger(__name__)
+TEXT_MODIFIERS = int(Modifier.SHIFT)
+
+
+@dataclasses.dataclass(frozen=True)
+class HostPolicy:
+    """What the host asks the customer before acting."""
+
+    pre_consent: bool = True
+    control_consent: bool = True
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ControlAsked:
+    """The agent asks for control and the customer must answer."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConsentNeeded:
+    """The session is secured; the customer must agree before anything is shared."""
+
+    sas: str
+
+
+class HostSession:
+    """One customer-side session; see the module rules."""
+
+    def __init__(self, link_config: LinkConfig, display: str | None, injector: Injector,
+                 on_event: Callable[[object], None], policy: HostPolicy) -> None:
+        if link_config.role is not Role.HOST:
+            raise ValueError("a HostSession needs a host link")
+        self._on_event = on_event
+        self._policy = policy
+        self.gate = ControlGate(injector)
+        self.pump = VideoPump(display, self._send_frame, on_started=self._on_pump_started)
+        self.link = SessionLink(link_config, self._on_link_event)
+        self._ended = False
+
+    def start(self) -> None:
+        self.link.start()
+
+    def accept(self) -> None:
+        """The customer agrees: go live and start sharing."""
+        self.link.send(ConsentDecision(True))
+
+    def refuse(self, reason: str = "the customer refused the connection") -> None:
+        self.link.send(ConsentDecision(False, reason))
+
+    def grant_control(self) -> None:
+        self.gate.grant()
+        self.link.send(ControlGrant())
+
+    def revoke_control(self, reason: str = "the customer took back control") -> None:
+        self.gate.revoke()
+        self.link.send(ControlRevoke(reason))
+
+    def end(self, reason: str = "ended by the customer") -> None:
+        self._stop_local()
+        self.link.end(reason)
+
+    def close(self) -> None:
+        self._stop_local()
+        self.link.close()
+
+    def _send_frame(self, frame: VideoFrame) -> None:
+        self.link.send(frame)
+
+    def _on_link_event(self, event: object) -> None:
+        handler = self._HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event)
+        if isinstance(event, SessionEnded | PeerError | LinkClosed):
+            self._stop_local()
+        self._on_event(event)
+
+    def _on_handshake(self, event: HandshakeComplete) -> None:
+        if self._policy.pre_consent:
+            self._on_event(ConsentNeeded(event.sas))
+        else:
+            self.accept()
+
+    def _on_live(self, _event: SessionLive) -> None:
+        self.pump.start()
+
+    def _on_pump_started(self, width: int, height: int) -> None:
+        pc_name = socket.gethostname()[:64]
+        self.link.send(HostInfo(pc_name, f"{platform.system()} {platform.release()}", width, height))
+
+    def _on_control_request(self, _event: ControlRequest) -> None:
+        if self._policy.control_consent:
+            self._on_event(ControlAsked())
+        else:
+            self.grant_control()
+
+    def _on_keyframe_request(self, _event: KeyframeRequest) -> None:
+        self.pump.request_keyframe()
+
+    def _on_ack(self, event: FrameAck) -> None:
+        self.pump.acknowledge(event.frame_id)
+
+    def _on_pointer_move(self, event: PointerMove) -> None:
+        self.gate.move(event.x, event.y)
+
+    def _on_pointer_button(self, event: PointerButton) -> None:
+        self.gate.move(event.x, event.y)
+        self.gate.button(event.x, event.y, event.button, event.pressed)
+
+    def _on_wheel(self, event: Wheel) -> None:
+        self.gate.wheel(event.dx, event.dy)
+
+    def _on_key(self, event: KeyInput) -> None:
+        typing = event.text and not (event.modifiers & ~TEXT_MODIFIERS)
+        if typing and event.pressed:
+            self.gate.type_text(event.text)
+        elif not typing:
+            self.gate.key(event.key, event.pressed)
+
+    def _stop_local(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self.gate.revoke()
+            self.pump.stop()
+
+    _HANDLERS: dict[type, Callable[[HostSession, object], None]] = {
+        HandshakeComplete: _on_handshake,  # type: ignore[dict-item]
+        SessionLive: _on_live,  # type: ignore[dict-item]
+        ControlRequest: _on_control_request,  # type: ignore[dict-item]
+        KeyframeRequest: _on_keyframe_request,  # type: ignore[dict-item]
+        FrameAck: _on_ack,  # type: ignore[dict-item]
+        PointerMove: _on_pointer_move,  # type: ignore[dict-item]
+        PointerButton: _on_pointer_button,  # type: ignore[dict-item]
+        Wheel: _on_wheel,  # type: ignore[dict-item]
+        KeyInput: _on_key,  # type: ignore[dict-item]
+    }

@@ -1,0 +1,112 @@
+"""The host's video pump: capture → damage check → encode → send, in one thread.
+
+Rules: the screen is sampled every ``interval`` seconds (8 ms by default) into
+preallocated buffers; an unchanged screen sends nothing; at most
+``max_in_flight`` frames are sent and not yet acknowledged — when the window is
+full the pump waits, and the next frame it sends is the newest screen (stale
+pictures are never queued). A keyframe request is honoured on the next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from capture.damage import DamageDetector
+from capture.encoder import H264Encoder
+from capture.screen import ScreenGrabber
+from protocol.messages import VideoFrame
+
+log = logging.getLogger(__name__)
+SendFrame = Callable[[VideoFrame], None]
+OnStarted = Callable[[int, int], None]
+
+
+class VideoPump:
+    """Runs the video path of one session in a background thread."""
+
+    def __init__(self, display: str | None, send: SendFrame, monitor: int = 1,
+                 interval: float = 0.008, max_in_flight: int = 2, on_started: OnStarted | None = None) -> None:
+        self._display = display
+        self._on_started = on_started
+        self._monitor = monitor
+        self._send = send
+        self._interval = interval
+        self._max_in_flight = max_in_flight
+        self._stop = threading.Event()
+        self._keyframe_wanted = threading.Event()
+        self._keyframe_wanted.set()
+        self._lock = threading.Lock()
+        self._last_sent = 0
+        self._last_acked = 0
+        self.frames_sent = 0
+        self.bytes_sent = 0
+        self.screen_size: tuple[int, int] = (0, 0)
+        self._thread = threading.Thread(target=self._run, name="ferry-video", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=2)
+
+    def request_keyframe(self) -> None:
+        """Send a keyframe on the next tick, whatever the window says (thread-safe)."""
+        with self._lock:
+            self._last_acked = self._last_sent
+        self._keyframe_wanted.set()
+
+    def acknowledge(self, frame_id: int) -> None:
+        """The viewer decoded ``frame_id`` (and everything before it)."""
+        with self._lock:
+            self._last_acked = max(self._last_acked, min(frame_id, self._last_sent))
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._last_sent - self._last_acked
+
+    def _run(self) -> None:
+        grabber = ScreenGrabber(display=self._display, monitor=self._monitor)
+        try:
+            width, height = grabber.size
+            self.screen_size = (width, height)
+            if self._on_started is not None:
+                self._on_started(width, height)
+            encoder = H264Encoder(width, height)
+            detector = DamageDetector(width, height)
+            next_tick = time.monotonic()
+            while not self._stop.is_set():
+                self._tick(grabber, encoder, detector)
+                next_tick = max(next_tick + self._interval, time.monotonic())
+                self._stop.wait(max(0.0, next_tick - time.monotonic()))
+        except Exception:
+            log.exception("the video path stopped")
+            raise
+        finally:
+            grabber.close()
+
+    def _tick(self, grabber: ScreenGrabber, encoder: H264Encoder, detector: DamageDetector) -> None:
+        forced = self._keyframe_wanted.is_set()
+        if not forced and self.in_flight >= self._max_in_flight:
+            return
+        pixels = grabber.grab()
+        capture_ns = time.monotonic_ns()
+        if not forced and not detector.changed(pixels):
+            return
+        if forced:
+            self._keyframe_wanted.clear()
+            encoder.request_keyframe()
+        encoded = encoder.encode(pixels)
+        detector.remember(pixels)
+        with self._lock:
+            self._last_sent += 1
+            frame_id = self._last_sent
+        self._send(VideoFrame(frame_id, encoded.keyframe, encoder.width, encoder.height, capture_ns,
+                              encoded.data))
+        self.frames_sent += 1
+        self.bytes_sent += len(encoded.data)

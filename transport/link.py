@@ -1,0 +1,220 @@
+"""One end of a session channel: a SessionConnection over the relay's WebSocket.
+
+Rules: all protocol state lives on the loop thread; public methods are thread-safe
+and only schedule work there. Frames leave in the order the connection produced
+them, through one writer task. Events (protocol events and transport events) are
+handed to ``on_event`` on the loop thread: it must return quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import ssl
+import time
+from collections.abc import Callable
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from protocol.messages import Message
+from protocol.session import Role, SessionConnection, State
+from protocol.wire import HEADER_SIZE, MAX_PAYLOAD
+from transport.events import LinkClosed, LinkConnected, LinkPaired
+from transport.loop import LoopThread
+
+log = logging.getLogger(__name__)
+EventHandler = Callable[[object], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkConfig:
+    """Where and as whom to connect."""
+
+    relay_url: str
+    token: str
+    role: Role
+    secret: bytes
+    ssl_context: ssl.SSLContext
+
+
+@dataclasses.dataclass
+class LinkStats:
+    """Bytes and messages through the WebSocket (ciphertext, as the relay sees it)."""
+
+    bytes_out: int = 0
+    bytes_in: int = 0
+    messages_out: int = 0
+    messages_in: int = 0
+
+
+class SessionLink:
+    """Connects, runs the protocol, reports events; see the module rules."""
+
+    def __init__(self, config: LinkConfig, on_event: EventHandler, loop: LoopThread | None = None) -> None:
+        self._config = config
+        self._on_event = on_event
+        self._own_loop = loop is None
+        self._loop = loop or LoopThread(f"ferry-{config.role.value}-net")
+        self._conn = SessionConnection(role=config.role, secret=config.secret, now=time.monotonic())
+        self._outbox: asyncio.Queue[bytes | None] | None = None
+        self._ws: ClientConnection | None = None
+        self._closed_reported = False
+        self._queued_bytes = 0
+        self.stats = LinkStats()
+
+    @property
+    def state(self) -> State:
+        return self._conn.state
+
+    @property
+    def sas(self) -> str | None:
+        return self._conn.sas
+
+    @property
+    def queued_bytes(self) -> int:
+        """Ciphertext bytes handed to the link and not yet written to the socket."""
+        return self._queued_bytes
+
+    def start(self) -> None:
+        """Connect in the background."""
+        self._loop.submit(self._run())
+
+    def send(self, message: Message) -> None:
+        """Send a message (thread-safe); ignored once the session has ended."""
+        self._loop.call_soon(self._send_now, message)
+
+    def end(self, reason: str) -> None:
+        """End the session with ``reason`` and close the link (thread-safe)."""
+        self._loop.call_soon(self._end_now, reason)
+
+    def close(self) -> None:
+        """Stop everything now (thread-safe); the peer sees the link drop."""
+        self._loop.call_soon(self._close_now, "closed locally")
+        if self._own_loop:
+            self._loop.stop()
+
+    async def _run(self) -> None:
+        cfg = self._config
+        self._outbox = asyncio.Queue()
+        try:
+            async with connect(
+                cfg.relay_url, ssl=cfg.ssl_context, compression=None, proxy=None,
+                additional_headers={"Authorization": f"Bearer {cfg.token}"},
+                max_size=MAX_PAYLOAD + HEADER_SIZE + 64, ping_interval=None, open_timeout=10,
+            ) as ws:
+                self._ws = ws
+                self._emit(LinkConnected())
+                await self._serve(ws)
+        except InvalidStatus as exc:
+            self._report_closed(f"the relay refused the connection (HTTP {exc.response.status_code})")
+        except (OSError, InvalidHandshake, asyncio.TimeoutError) as exc:
+            self._report_closed(f"could not reach the relay at {cfg.relay_url}: {exc}")
+        except ConnectionClosed as exc:
+            self._report_closed(_close_reason(exc))
+        self._report_closed("the relay closed the connection")
+
+    async def _serve(self, ws: ClientConnection) -> None:
+        writer = asyncio.create_task(self._write_loop(ws))
+        timer = asyncio.create_task(self._timer_loop())
+        try:
+            async for data in ws:
+                if isinstance(data, str):
+                    self._on_relay_text(data)
+                else:
+                    self.stats.bytes_in += len(data)
+                    self.stats.messages_in += 1
+                    self._conn.receive_data(data, time.monotonic())
+                    self._pump()
+        finally:
+            timer.cancel()
+            if self._outbox is not None:
+                self._outbox.put_nowait(None)
+            await asyncio.wait([writer], timeout=1.0)
+            writer.cancel()
+
+    async def _write_loop(self, ws: ClientConnection) -> None:
+        assert self._outbox is not None
+        while (frame := await self._outbox.get()) is not None:
+            await ws.send(frame)
+            self._queued_bytes -= len(frame)
+            self.stats.bytes_out += len(frame)
+            self.stats.messages_out += 1
+        await ws.close(1000, "session ended")
+
+    async def _timer_loop(self) -> None:
+        while True:
+            deadline = self._conn.next_timer()
+            delay = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
+            await asyncio.sleep(delay)
+            self._conn.handle_timer(time.monotonic())
+            self._pump()
+
+    def _on_relay_text(self, text: str) -> None:
+        try:
+            event = json.loads(text).get("event")
+        except (ValueError, AttributeError):
+            event = None
+        if event == "paired":
+            self._emit(LinkPaired())
+            self._conn.initiate(time.monotonic())
+            self._pump()
+        elif event == "peer_left":
+            self._conn.end("the other side left")
+            self._pump()
+
+    def _send_now(self, message: Message) -> None:
+        if self._conn.state is State.ENDED:
+            return
+        self._conn.send(message)
+        self._pump()
+
+    def _end_now(self, reason: str) -> None:
+        if self._conn.state is not State.ENDED:
+            self._conn.end(reason)
+        self._pump()
+
+    def _close_now(self, reason: str) -> None:
+        if self._ws is not None:
+            asyncio.ensure_future(self._ws.close(1000, reason))
+
+    def _pump(self) -> None:
+        for event in self._conn.events():
+            self._emit(event)
+        frames = self._conn.frames_to_send()
+        if self._outbox is not None:
+            for frame in frames:
+                self._queued_bytes += len(frame)
+                self._outbox.put_nowait(frame)
+            if self._conn.state is State.ENDED:
+                self._outbox.put_nowait(None)
+
+    def _emit(self, event: object) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a handler's bug must not kill the network loop
+            log.exception("event handler failed on %r", type(event).__name__)
+
+    def _report_closed(self, reason: str) -> None:
+        if not self._closed_reported:
+            self._closed_reported = True
+            self._emit(LinkClosed(reason))
+
+
+def _close_reason(exc: ConnectionClosed) -> str:
+    rcvd = exc.rcvd
+    if rcvd is not None and rcvd.reason:
+        return f"the relay closed the connection: {rcvd.reason}"
+    return "the connection to the relay was lost"
+
+
+def relay_url(server_url: str, session_id: str, role: Role) -> str:
+    """The relay WebSocket URL of a session for a server base URL (https://host:port)."""
+    base = server_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base[len("https://"):]
+    elif not base.startswith("wss://"):
+        raise ValueError(f"the server URL must start with https:// (got {server_url!r}); Ferry never runs without TLS")
+    return f"{base}/relay/{session_id}?role={role.value}"

@@ -1,0 +1,31 @@
+"""``ferry-viewer``: show and control one customer's screen."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from viewer.options import ViewerOptionsError, parse_options
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ferry-viewer`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s viewer %(levelname)s %(message)s")
+    try:
+        options = parse_options(argv)
+    except ViewerOptionsError as exc:
+        print(f"ferry-viewer: {exc}", file=sys.stderr)
+        return 2
+    from transport.tls import TlsError
+    from viewer.app import run_headless, run_window
+
+    try:
+        return run_headless(options) if options.headless else run_window(options)
+    except (TlsError, ViewerOptionsError) as exc:
+        print(f"ferry-viewer: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Runs a viewer: headless (no Qt) or with its window."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.messages import ControlGrant, ControlRevoke, HostInfo
+from protocol.session import Role
+from transport.events import LinkClosed
+from transport.link import LinkConfig, relay_url
+from transport.tls import pinned_ssl_context
+from viewer.options import FrameTap, ViewerOptions, load_frame_tap
+from viewer.session import DecodedFrame, ViewerSession
+
+ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
+
+
+def link_config(options: ViewerOptions) -> LinkConfig:
+    """The relay link of the viewer described by ``options``."""
+    context = pinned_ssl_context(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert)
+    return LinkConfig(relay_url(options.server, options.session_id, Role.VIEWER), options.token,
+                      Role.VIEWER, options.secret, context)
+
+
+def describe(event: object) -> dict[str, object] | None:
+    """A JSON-able description of the events a script cares about."""
+    if isinstance(event, HandshakeComplete):
+        return {"event": "secured", "sas": event.sas}
+    if isinstance(event, SessionLive):
+        return {"event": "live"}
+    if isinstance(event, ControlGrant):
+        return {"event": "control_granted"}
+    if isinstance(event, ControlRevoke):
+        return {"event": "control_revoked", "reason": event.reason}
+    if isinstance(event, HostInfo):
+        return {"event": "host_info", "pc_name": event.pc_name, "os": event.os_name,
+                "width": event.width, "height": event.height}
+    if isinstance(event, ENDING_EVENTS):
+        return {"event": "ended", "reason": event.reason}
+    return None
+
+
+class EventPrinter:
+    """Prints described events as JSON lines (thread-safe)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._lock = threading.Lock()
+
+    def __call__(self, record: dict[str, object] | None) -> None:
+        if self._enabled and record is not None:
+            with self._lock:
+                sys.stdout.write(json.dumps(record) + "\n")
+                sys.stdout.flush()
+
+
+def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
+    """Decode without a window until the session ends; returns the exit code."""
+    printer = EventPrinter(options.events_stdout)
+    ended = threading.Event()
+    holder: list[ViewerSession] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, DecodedFrame):
+            return
+        printer(describe(event))
+        if isinstance(event, SessionLive) and options.request_control:
+            holder[0].request_control()
+        if isinstance(event, ENDING_EVENTS):
+            ended.set()
+
+    session = ViewerSession(link_config(options), on_event, tap or _tap(options))
+    holder.append(session)
+    session.start()
+    _wait(ended, options.duration, session.end)
+    ended.wait(5)
+    session.close()
+    printer({"event": "stats", "frames": session.stats.frames_decoded, "fps": round(session.stats.fps(), 1),
+             "bytes_in": session.link.stats.bytes_in, "bytes_out": session.link.stats.bytes_out})
+    return 0
+
+
+def _wait(ended: threading.Event, duration: float | None, end: Callable[[str], None]) -> None:
+    deadline = None if duration is None else time.monotonic() + duration
+    while not ended.wait(0.2):
+        if deadline is not None and time.monotonic() >= deadline:
+            end("the viewer's --duration elapsed")
+            return
+
+
+def _tap(options: ViewerOptions) -> FrameTap | None:
+    return load_frame_tap(options.frame_tap) if options.frame_tap else None
+
+
+def run_window(options: ViewerOptions) -> int:
+    """Run the viewer window until it is closed; returns the exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.bridge import EventBridge
+    from viewer.window import ViewerWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    printer = EventPrinter(options.events_stdout)
+    bridge = EventBridge()
+    holder: list[ViewerWindow] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, DecodedFrame):
+            if holder and holder[0].frame_posted(event):
+                bridge.post(event)
+            return
+        printer(describe(event))
+        if isinstance(event, SessionLive) and options.request_control:
+            session.request_control()
+        bridge.post(event)
+
+    session = ViewerSession(link_config(options), on_event, _tap(options))
+    window = ViewerWindow(session, bridge)
+    holder.append(window)
+    window.show()
+    session.start()
+    code = app.exec()
+    session.close()
+    return code

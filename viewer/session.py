@@ -1,0 +1,144 @@
+"""The viewer's session core, free of Qt: link, decode thread, frame tap, input out.
+
+Rules: VideoFrames go from the network thread to one decode thread through a
+small bounded queue; every frame is decoded in order (H.264 needs its references),
+and when the queue overflows the backlog is dropped and a keyframe requested.
+Decoded frames go to the frame tap and to ``on_event`` as DecodedFrame; consumers
+keep only the newest one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from protocol.messages import ControlRequest, FrameAck, KeyframeRequest, Message, VideoFrame
+from protocol.session import Role
+from transport.events import LinkClosed
+from transport.link import LinkConfig, SessionLink
+from viewer.decoder import H264Decoder
+
+log = logging.getLogger(__name__)
+FrameTap = Callable[[np.ndarray, int], None]
+DECODE_QUEUE_LIMIT = 8
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DecodedFrame:
+    """A decoded picture, RGB (H×W×3, uint8), with when it was captured and decoded."""
+
+    image: np.ndarray
+    frame_id: int
+    capture_ns: int
+    decoded_ns: int
+
+
+@dataclasses.dataclass
+class ViewerStats:
+    """What the viewer received and decoded."""
+
+    frames_decoded: int = 0
+    frames_dropped: int = 0
+    keyframes: int = 0
+    first_frame_ns: int = 0
+    last_frame_ns: int = 0
+
+    def fps(self) -> float:
+        span = (self.last_frame_ns - self.first_frame_ns) / 1e9
+        return (self.frames_decoded - 1) / span if span > 0 else 0.0
+
+
+class ViewerSession:
+    """Runs one viewer end of a session; events go to ``on_event`` from worker threads."""
+
+    def __init__(self, link_config: LinkConfig, on_event: Callable[[object], None],
+                 frame_tap: FrameTap | None = None) -> None:
+        if link_config.role is not Role.VIEWER:
+            raise ValueError("a ViewerSession needs a viewer link")
+        self._on_event = on_event
+        self._frame_tap = frame_tap
+        self._frames: queue.Queue[VideoFrame | None] = queue.Queue()
+        self._need_keyframe = True
+        self.stats = ViewerStats()
+        self.link = SessionLink(link_config, self._on_link_event)
+        self._decoder_thread = threading.Thread(target=self._decode_loop, name="ferry-decode", daemon=True)
+
+    def start(self) -> None:
+        """Connect and start decoding."""
+        self._decoder_thread.start()
+        self.link.start()
+
+    def send(self, message: Message) -> None:
+        """Send input or control messages to the host (thread-safe)."""
+        self.link.send(message)
+
+    def request_control(self) -> None:
+        """Ask the customer for control."""
+        self.link.send(ControlRequest())
+
+    def end(self, reason: str) -> None:
+        """End the session for both sides."""
+        self.link.end(reason)
+
+    def close(self) -> None:
+        """Stop threads and the link."""
+        self._frames.put(None)
+        self.link.close()
+        self._decoder_thread.join(timeout=2)
+
+    def _on_link_event(self, event: object) -> None:
+        if isinstance(event, VideoFrame):
+            self._enqueue(event)
+            return
+        if isinstance(event, LinkClosed):
+            self._frames.put(None)
+        self._on_event(event)
+
+    def _enqueue(self, frame: VideoFrame) -> None:
+        if self._need_keyframe and not frame.keyframe:
+            self.stats.frames_dropped += 1
+            return
+        self._need_keyframe = False
+        if self._frames.qsize() >= DECODE_QUEUE_LIMIT:
+            self._drop_backlog()
+            return
+        self._frames.put(frame)
+
+    def _drop_backlog(self) -> None:
+        while True:
+            try:
+                self._frames.get_nowait()
+            except queue.Empty:
+                break
+            self.stats.frames_dropped += 1
+        self._need_keyframe = True
+        self.link.send(KeyframeRequest())
+
+    def _decode_loop(self) -> None:
+        decoder = H264Decoder()
+        while (frame := self._frames.get()) is not None:
+            image = decoder.decode(frame.data)
+            if image is None:
+                self._need_keyframe = True
+                self.link.send(KeyframeRequest())
+                continue
+            decoded_ns = time.monotonic_ns()
+            self.link.send(FrameAck(frame.frame_id))
+            self._account(frame, decoded_ns)
+            if self._frame_tap is not None:
+                self._frame_tap(image, decoded_ns)
+            self._on_event(DecodedFrame(image, frame.frame_id, frame.capture_ns, decoded_ns))
+
+    def _account(self, frame: VideoFrame, decoded_ns: int) -> None:
+        stats = self.stats
+        if stats.frames_decoded == 0:
+            stats.first_frame_ns = decoded_ns
+        stats.frames_decoded += 1
+        stats.keyframes += int(frame.keyframe)
+        stats.last_frame_ns = decoded_ns

@@ -1,0 +1,166 @@
+"""The viewer's main window: the customer's screen, control and session state.
+
+The window owns no socket: it gets a ViewerSession (model) and an EventBridge
+(worker → GUI path) and reacts to events; input goes out through the session.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
+
+from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
+from transport.events import LinkClosed, LinkConnected, LinkPaired
+from ui.bridge import EventBridge
+from viewer.frame_view import FrameView
+from viewer.session import DecodedFrame, ViewerSession
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ViewerWindow", text)
+
+
+class LatestFrame:
+    """A one-slot mailbox: the decode thread puts, the GUI takes; newest wins."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._frame: DecodedFrame | None = None
+
+    def put(self, frame: DecodedFrame) -> bool:
+        """Store ``frame``; True when the slot was empty (the GUI needs a nudge)."""
+        with self._lock:
+            was_empty = self._frame is None
+            self._frame = frame
+        return was_empty
+
+    def take(self) -> DecodedFrame | None:
+        with self._lock:
+            frame, self._frame = self._frame, None
+        return frame
+
+
+class ViewerWindow(QMainWindow):
+    """Shows one session; closing the window ends it."""
+
+    session_ended = Signal(str)
+
+    def __init__(self, session: ViewerSession, bridge: EventBridge, title: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._latest = LatestFrame()
+        self._ended = False
+        self._frames_shown = 0
+        self._fps_mark = (time.monotonic(), 0)
+        self.view = FrameView(self)
+        self.view.input_produced.connect(self._on_view_input_produced)
+        self.setCentralWidget(self.view)
+        self._status = QLabel(tr("Connecting to the relay…"))
+        self.statusBar().addWidget(self._status, 1)
+        self._sas_label = QLabel("")
+        self.statusBar().addPermanentWidget(self._sas_label)
+        self._build_toolbar()
+        self.setWindowTitle(title or tr("Ferry viewer"))
+        self.resize(1280, 760)
+        bridge.connect_handler(self._on_bridge_posted)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(tr("Session"), self)
+        self.request_control_action = QAction(tr("Request control"), self)
+        self.request_control_action.triggered.connect(self._on_request_control_triggered)
+        self.request_control_action.setEnabled(False)
+        self.end_action = QAction(tr("End session"), self)
+        self.end_action.triggered.connect(self._on_end_triggered)
+        bar.addAction(self.request_control_action)
+        bar.addAction(self.end_action)
+        self.addToolBar(bar)
+
+    def frame_posted(self, frame: DecodedFrame) -> bool:
+        """Called from the decode thread; True when the GUI must be nudged."""
+        return self._latest.put(frame)
+
+    def _on_bridge_posted(self, event: object) -> None:
+        if isinstance(event, DecodedFrame):
+            self._show_latest()
+        elif isinstance(event, Message):
+            self._on_message(event)
+        else:
+            self._on_state_event(event)
+
+    def _show_latest(self) -> None:
+        frame = self._latest.take()
+        if frame is None:
+            return
+        self.view.set_frame(frame.image)
+        self._frames_shown += 1
+
+    def _on_message(self, message: Message) -> None:
+        if isinstance(message, ControlGrant):
+            self.view.input_enabled = True
+            self.request_control_action.setEnabled(False)
+            self.view.setFocus()
+            self._set_status(tr("You have control of the customer's mouse and keyboard."))
+        elif isinstance(message, ControlRevoke):
+            self.view.input_enabled = False
+            self.request_control_action.setEnabled(not self._ended)
+            self._set_status(tr("View only: the customer has not given control.") + _reason(message.reason))
+        elif isinstance(message, HostInfo):
+            self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + tr("Ferry viewer"))
+        elif isinstance(message, ChatLine):
+            self.statusBar().showMessage(f"{message.sender}: {message.text}", 10000)
+
+    def _on_state_event(self, event: object) -> None:
+        if isinstance(event, LinkConnected):
+            self._set_status(tr("Waiting for the customer to connect…"))
+        elif isinstance(event, LinkPaired):
+            self._set_status(tr("Securing the connection…"))
+        elif isinstance(event, HandshakeComplete):
+            self._sas_label.setText(tr("Security code: {sas}").format(sas=_spaced(event.sas)))
+            self._set_status(tr("Waiting for the customer to agree…"))
+        elif isinstance(event, SessionLive):
+            self.request_control_action.setEnabled(True)
+            self._set_status(tr("Live. View only until the customer gives control."))
+        elif isinstance(event, SessionEnded | PeerError | LinkClosed):
+            self._finish(event.reason)
+
+    def _finish(self, reason: str) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.view.input_enabled = False
+        self.request_control_action.setEnabled(False)
+        self.end_action.setEnabled(False)
+        self._set_status(tr("Session ended: {reason}").format(reason=reason))
+        self.session_ended.emit(reason)
+
+    def _set_status(self, text: str) -> None:
+        self._status.setText(text)
+
+    def _on_view_input_produced(self, message: Message) -> None:
+        self._session.send(message)
+
+    def _on_request_control_triggered(self) -> None:
+        self._session.request_control()
+        self._set_status(tr("Control requested; waiting for the customer…"))
+
+    def _on_end_triggered(self) -> None:
+        self._session.end("ended by the agent")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._ended:
+            self._session.end("the agent closed the viewer")
+        super().closeEvent(event)
+
+
+def _spaced(sas: str) -> str:
+    return f"{sas[:3]} {sas[3:]}"
+
+
+def _reason(reason: str) -> str:
+    return f" ({reason})" if reason else ""
