@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (HostError, TlsError) as exc:
         print(f"ferry-host: {exc}", file=sys.stderr)
         return 4
+    from ui.signals import stop_on_signals
+
+    stop_on_signals(lambda: host.end_now("the host program was stopped"))
     host.start()
     app.exec()
     return 0 if host.ended_reason is not None else 1

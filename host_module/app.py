@@ -123,8 +123,12 @@ class HostApp:
         self.notice.set_control(False)
 
     def _on_notice_end_requested(self) -> None:
-        self.session.end("ended by the customer")
-        self._finish("ended by the customer")
+        self.end_now("ended by the customer")
+
+    def end_now(self, reason: str) -> None:
+        """End the session for both sides and quit."""
+        self.session.end(reason)
+        self._finish(reason)
 
     def _finish(self, reason: str) -> None:
         if self.ended_reason is not None:

@@ -96,13 +96,13 @@ class VideoPump:
             return
         pixels = grabber.grab()
         capture_ns = time.monotonic_ns()
-        if not forced and not detector.changed(pixels):
+        if not forced and detector.check(pixels) is None:
             return
         if forced:
             self._keyframe_wanted.clear()
             encoder.request_keyframe()
         encoded = encoder.encode(pixels)
-        detector.remember(pixels)
+        detector.commit(pixels)
         with self._lock:
             self._last_sent += 1
             frame_id = self._last_sent

@@ -9,6 +9,8 @@ handed to ``on_event`` on the loop thread: it must return quickly.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import dataclasses
 import json
 import logging
@@ -63,6 +65,7 @@ class SessionLink:
         self._ws: ClientConnection | None = None
         self._closed_reported = False
         self._queued_bytes = 0
+        self._task: concurrent.futures.Future[None] | None = None
         self.stats = LinkStats()
 
     @property
@@ -80,7 +83,7 @@ class SessionLink:
 
     def start(self) -> None:
         """Connect in the background."""
-        self._loop.submit(self._run())
+        self._task = self._loop.submit(self._run())
 
     def send(self, message: Message) -> None:
         """Send a message (thread-safe); ignored once the session has ended."""
@@ -90,9 +93,12 @@ class SessionLink:
         """End the session with ``reason`` and close the link (thread-safe)."""
         self._loop.call_soon(self._end_now, reason)
 
-    def close(self) -> None:
-        """Stop everything now (thread-safe); the peer sees the link drop."""
-        self._loop.call_soon(self._close_now, "closed locally")
+    def close(self, timeout: float = 2.0) -> None:
+        """Flush what is queued, close the WebSocket and stop (thread-safe)."""
+        self._loop.call_soon(self._close_now)
+        if self._task is not None and not self._loop.in_loop_thread:
+            with contextlib.suppress(concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
+                self._task.result(timeout)
         if self._own_loop:
             self._loop.stop()
 
@@ -176,9 +182,12 @@ class SessionLink:
             self._conn.end(reason)
         self._pump()
 
-    def _close_now(self, reason: str) -> None:
-        if self._ws is not None:
-            asyncio.ensure_future(self._ws.close(1000, reason))
+    def _close_now(self) -> None:
+        if self._outbox is not None:
+            self._outbox.put_nowait(None)
+        ws = self._ws
+        if ws is not None:
+            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(ws.close(1000, "closed")))
 
     def _pump(self) -> None:
         for event in self._conn.events():

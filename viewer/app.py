@@ -77,17 +77,26 @@ def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
     session = ViewerSession(link_config(options), on_event, tap or _tap(options))
     holder.append(session)
     session.start()
-    _wait(ended, options.duration, session.end)
+    _wait(ended, options.duration, session.end, lambda: printer(stats_record(session)))
     ended.wait(5)
     session.close()
-    printer({"event": "stats", "frames": session.stats.frames_decoded, "fps": round(session.stats.fps(), 1),
-             "bytes_in": session.link.stats.bytes_in, "bytes_out": session.link.stats.bytes_out})
+    printer(stats_record(session))
     return 0
 
 
-def _wait(ended: threading.Event, duration: float | None, end: Callable[[str], None]) -> None:
+def stats_record(session: ViewerSession) -> dict[str, object]:
+    """The viewer's figures so far, as a JSON-able record."""
+    stats, link = session.stats, session.link.stats
+    return {"event": "stats", "t_ns": time.monotonic_ns(), "frames": stats.frames_decoded,
+            "fps": round(stats.fps(), 1), "bytes_in": link.bytes_in, "bytes_out": link.bytes_out,
+            "latency_p50_ms": stats.latency_ms(50)}
+
+
+def _wait(ended: threading.Event, duration: float | None, end: Callable[[str], None],
+          tick: Callable[[], None]) -> None:
     deadline = None if duration is None else time.monotonic() + duration
-    while not ended.wait(0.2):
+    while not ended.wait(1.0):
+        tick()
         if deadline is not None and time.monotonic() >= deadline:
             end("the viewer's --duration elapsed")
             return
@@ -102,6 +111,7 @@ def run_window(options: ViewerOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.bridge import EventBridge
+    from ui.signals import stop_on_signals
     from viewer.window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -121,9 +131,12 @@ def run_window(options: ViewerOptions) -> int:
 
     session = ViewerSession(link_config(options), on_event, _tap(options))
     window = ViewerWindow(session, bridge)
+    window.geometry_reported.connect(lambda rect: printer({"event": "view_geometry", **rect}))
     holder.append(window)
+    stop_on_signals(window.close)
     window.show()
     session.start()
     code = app.exec()
     session.close()
+    printer(stats_record(session))
     return code

@@ -9,6 +9,7 @@ keep only the newest one.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import logging
 import queue
@@ -48,6 +49,15 @@ class ViewerStats:
     keyframes: int = 0
     first_frame_ns: int = 0
     last_frame_ns: int = 0
+    latencies_ns: collections.deque[int] = dataclasses.field(default_factory=lambda: collections.deque(maxlen=600))
+
+    def latency_ms(self, percentile: float) -> float | None:
+        """Capture-to-decode latency percentile over recent frames (host and viewer on one machine)."""
+        if not self.latencies_ns:
+            return None
+        ordered = sorted(self.latencies_ns)
+        index = min(len(ordered) - 1, int(len(ordered) * percentile / 100))
+        return round(ordered[index] / 1e6, 1)
 
     def fps(self) -> float:
         span = (self.last_frame_ns - self.first_frame_ns) / 1e9
@@ -142,3 +152,4 @@ class ViewerSession:
         stats.frames_decoded += 1
         stats.keyframes += int(frame.keyframe)
         stats.last_frame_ns = decoded_ns
+        stats.latencies_ns.append(decoded_ns - frame.capture_ns)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
 from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
@@ -19,6 +19,10 @@ from transport.events import LinkClosed, LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from viewer.frame_view import FrameView
 from viewer.session import DecodedFrame, ViewerSession
+
+
+END_SHORTCUT = "Ctrl+Alt+Shift+E"
+CLOSE_AFTER_END_MS = 4000
 
 
 def tr(text: str) -> str:
@@ -49,6 +53,7 @@ class ViewerWindow(QMainWindow):
     """Shows one session; closing the window ends it."""
 
     session_ended = Signal(str)
+    geometry_reported = Signal(dict)
 
     def __init__(self, session: ViewerSession, bridge: EventBridge, title: str = "",
                  parent: QWidget | None = None) -> None:
@@ -76,6 +81,8 @@ class ViewerWindow(QMainWindow):
         self.request_control_action.triggered.connect(self._on_request_control_triggered)
         self.request_control_action.setEnabled(False)
         self.end_action = QAction(tr("End session"), self)
+        self.end_action.setShortcut(QKeySequence(END_SHORTCUT))
+        self.end_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.end_action.triggered.connect(self._on_end_triggered)
         bar.addAction(self.request_control_action)
         bar.addAction(self.end_action)
@@ -97,8 +104,25 @@ class ViewerWindow(QMainWindow):
         frame = self._latest.take()
         if frame is None:
             return
+        first = self.view.image is None or self.view.image.size() != _size(frame)
         self.view.set_frame(frame.image)
         self._frames_shown += 1
+        if first:
+            self._report_geometry()
+
+    def _report_geometry(self) -> None:
+        image = self.view.image
+        if image is None:
+            return
+        rect = self.view.target_rect()
+        origin = self.view.mapToGlobal(rect.topLeft().toPoint())
+        self.geometry_reported.emit({"x": origin.x(), "y": origin.y(), "w": round(rect.width()),
+                                     "h": round(rect.height()), "image_w": image.width(),
+                                     "image_h": image.height()})
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._report_geometry)
 
     def _on_message(self, message: Message) -> None:
         if isinstance(message, ControlGrant):
@@ -138,6 +162,7 @@ class ViewerWindow(QMainWindow):
         self.end_action.setEnabled(False)
         self._set_status(tr("Session ended: {reason}").format(reason=reason))
         self.session_ended.emit(reason)
+        QTimer.singleShot(CLOSE_AFTER_END_MS, self.close)
 
     def _set_status(self, text: str) -> None:
         self._status.setText(text)
@@ -156,6 +181,11 @@ class ViewerWindow(QMainWindow):
         if not self._ended:
             self._session.end("the agent closed the viewer")
         super().closeEvent(event)
+
+
+def _size(frame: DecodedFrame) -> QSize:
+    height, width = frame.image.shape[:2]
+    return QSize(width, height)
 
 
 def _spaced(sas: str) -> str:

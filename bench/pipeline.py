@@ -1,0 +1,128 @@
+"""The whole video path at 1920×1080, measured: host on Xvfb → TLS relay → viewer decode.
+
+Run: ``.venv/bin/python -m bench.pipeline [--busy 20] [--static 10]``. A workload on
+the host's display types, scrolls and drags a window at 30 fps, stamping a frame
+counter into the top-left corner and noting when each counter became visible; the
+headless viewer reads the stamp back from every decoded frame. Prints delivered fps
+and share, visible→decoded latency, bytes per second busy and static, and CPU per
+process. The last line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.xvfb import start_xvfb
+from tools.harness import Child, display_env, issue_code, python_module, start_host, start_server, start_viewer
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))] if ordered else float("nan")
+
+
+def bytes_between(stats: list[dict[str, Any]], start_ns: int, end_ns: int) -> float:
+    """Bytes per second the viewer received between two instants (from its stats lines)."""
+    inside = [s for s in stats if start_ns <= s["t_ns"] <= end_ns]
+    if len(inside) < 2:
+        return float("nan")
+    first, last = inside[0], inside[-1]
+    return (last["bytes_in"] - first["bytes_in"]) / ((last["t_ns"] - first["t_ns"]) / 1e9)
+
+
+def stats_lines(viewer: Child) -> list[dict[str, Any]]:
+    records = [json.loads(line) for line in viewer.seen if line.startswith("{")]
+    return [r for r in records if r.get("event") == "stats"]
+
+
+def latency_figures(visible: dict[int, int], decoded: list[list[int]], busy: tuple[int, int]) -> dict[str, float]:
+    first_seen: dict[int, int] = {}
+    for counter, t_ns in decoded:
+        first_seen.setdefault(counter, t_ns)
+    in_busy = [c for c, t in visible.items() if busy[0] <= t <= busy[1]]
+    latencies = [(first_seen[c] - visible[c]) / 1e6 for c in in_busy if c in first_seen]
+    seconds = (busy[1] - busy[0]) / 1e9
+    return {
+        "workload_fps": round(len(in_busy) / seconds, 1),
+        "fps": round(len(latencies) / seconds, 1),
+        "delivered_share": round(len(latencies) / max(1, len(in_busy)), 3),
+        "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else float("nan"),
+        "latency_p95_ms": round(percentile(latencies, 95), 1),
+    }
+
+
+def run(busy_s: float, static_s: float, workdir: Path) -> dict[str, Any]:
+    display = start_xvfb()
+    server = start_server(workdir / "server-data")
+    children: list[Child] = [server.child]
+    try:
+        workload = Child("workload", python_module("bench.workload", str(workdir / "visible.json")),
+                         env=display_env(display.name), stdin=True)
+        children.append(workload)
+        workload.wait_event("ready", timeout=30)
+        issued = issue_code(server)
+        host = start_host(server, issued.code, display.name, "--accept", "--grant-control")
+        children.append(host)
+        viewer = start_viewer(server, issued, None, "--frame-tap", "bench.pipeline_tap:tap")
+        children.append(viewer)
+        return measure(workload, host, viewer, server.child, busy_s, static_s, workdir)
+    finally:
+        for child in reversed(children):
+            child.stop()
+        display.stop()
+
+
+def measure(workload: Child, host: Child, viewer: Child, server: Child, busy_s: float, static_s: float,
+            workdir: Path) -> dict[str, Any]:
+    host.wait_event("live", timeout=60)
+    time.sleep(2.0)  # first keyframe and warm-up
+    cpu_before = {c.name: c.cpu_seconds() for c in (host, viewer, server, workload)}
+    workload.write("busy")
+    busy_start = time.monotonic_ns()
+    time.sleep(busy_s)
+    busy_end = time.monotonic_ns()
+    cpu_busy = {c.name: round(c.cpu_seconds() - cpu_before[c.name], 2) for c in (host, viewer, server, workload)}
+    workload.write("static")
+    time.sleep(1.0)
+    static_start = time.monotonic_ns()
+    time.sleep(static_s)
+    static_end = time.monotonic_ns()
+    workload.write("quit")
+    workload.process.wait(10)
+    host.stop()
+    viewer.process.wait(15)
+    visible = {c: t for c, t in json.loads((workdir / "visible.json").read_text())["frames"]}
+    decoded = json.loads((workdir / "tap.json").read_text())["frames"]
+    figures = latency_figures(visible, decoded, (busy_start, busy_end))
+    stats = stats_lines(viewer)
+    figures["busy_bytes_per_s"] = round(bytes_between(stats, busy_start, busy_end))
+    figures["static_bytes_per_s"] = round(bytes_between(stats, static_start, static_end))
+    figures["cpu_s"] = cpu_busy
+    figures["busy_seconds"] = busy_s
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--busy", type=float, default=20.0, help="seconds of workload animation")
+    parser.add_argument("--static", type=float, default=10.0, help="seconds of unchanged screen")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ferry-bench-") as tmp:
+        workdir = Path(tmp)
+        import os
+
+        os.environ["FERRY_BENCH_TAP_OUT"] = str(workdir / "tap.json")
+        figures = run(args.busy, args.static, workdir)
+    for key, value in figures.items():
+        print(f"{key:>20}: {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
