@@ -17,3 +17,7 @@ class MessageDecodeError(ProtocolError):
 
 class HandshakeError(ProtocolError):
     """The key exchange failed: wrong session secret, or a tampered handshake."""
+
+
+class RemoteProtocolError(ProtocolError):
+    """The peer broke the protocol (bad frame, replay, forbidden message). Turned into a PeerError event."""

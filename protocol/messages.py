@@ -223,7 +223,7 @@ def decode_message(plaintext: bytes) -> Message:
     if cls is None:
         raise MessageDecodeError(f"unknown message type {plaintext[0]}")
     try:
-        values = msgpack.unpackb(plaintext[1:], raw=False, use_list=True, strict_map_key=True)
+        values = msgpack.unpackb(memoryview(plaintext)[1:], raw=False, use_list=True, strict_map_key=True)
     except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
         raise MessageDecodeError(f"{cls.__name__}: body is not valid msgpack ({exc})") from exc
     return _build(cls, values)
