@@ -2,8 +2,9 @@
 
 Rules this module keeps:
 - Bytes from the peer are untrusted: garbage raises DecodeError (never anything else, never a
-  crash), and the decoder then waits for the next keyframe, returning None for the frames in
-  between; ``awaiting_keyframe`` tells the viewer to send a KeyframeRequest.
+  crash), and the decoder then waits for the next keyframe, returning None (or raising
+  DecodeError) for the frames in between. ``awaiting_keyframe`` says the viewer should send a
+  KeyframeRequest (once per round trip, not once per frame: the host's answer is on its way).
 - Output is ``bgra``: height x width x 4 uint8, bytes B, G, R, 255 — exactly
   ``QImage.Format_RGB32`` on little-endian machines, the format QPainter draws without any
   conversion. (yuv420p -> bgra costs the same in swscale as -> rgb24; RGB888 would be converted
@@ -26,6 +27,7 @@ from numpy.typing import NDArray
 
 PixelFormat = Literal["bgra", "rgb24"]
 QIMAGE_FORMAT_NAMES: dict[str, str] = {"bgra": "Format_RGB32", "rgb24": "Format_RGB888"}
+MAX_PIXELS = 7680 * 4320  # 8K; a bigger picture is refused rather than allocated
 
 
 class DecodeError(Exception):
@@ -51,12 +53,15 @@ class _Decoder:
             raise DecodeError(f"Empty {self._codec} frame: ask the host for a keyframe")
         try:
             frames = self._context.decode(av.Packet(data))
-        except (av.FFmpegError, ValueError, MemoryError) as exc:
+        except (av.FFmpegError, ValueError) as exc:
             self.errors += 1
             raise DecodeError(f"Could not decode a {self._codec} frame of {len(data)} bytes: {exc}") from exc
         return [f for f in frames if isinstance(f, av.VideoFrame)]
 
     def _to_array(self, frame: av.VideoFrame) -> NDArray[np.uint8]:
+        if frame.width * frame.height > MAX_PIXELS:
+            self.errors += 1
+            raise DecodeError(f"A {frame.width}x{frame.height} picture is larger than 8K: refused")
         image = self._reformatter.reformat(frame, format=self.pixel_format)
         array = np.ascontiguousarray(image.to_ndarray(), dtype=np.uint8)
         self.frames_decoded += 1
@@ -76,15 +81,14 @@ class H264Decoder(_Decoder):
         start = time.perf_counter()
         try:
             return self._decode(data)
+        except DecodeError:
+            self.awaiting_keyframe = True
+            raise
         finally:
             self.last_decode_s = time.perf_counter() - start
 
     def _decode(self, data: bytes) -> NDArray[np.uint8] | None:
-        try:
-            frames = self._decode_frames(data)
-        except DecodeError:
-            self.awaiting_keyframe = True
-            raise
+        frames = self._decode_frames(data)
         if not frames:
             return None
         frame = frames[-1]

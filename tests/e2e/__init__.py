@@ -1,0 +1,1 @@
+"""End-to-end tests on private Xvfb displays: real capture, real injection, real windows."""
