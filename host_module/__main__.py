@@ -20,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
+    from transport.memory import keep_frame_buffers_resident
+
+    keep_frame_buffers_resident()
+
     from host_module.app import HostApp, obtain_ticket
     from transport.tls import TlsError
 

@@ -34,12 +34,10 @@ from protocol.messages import (
     Wheel,
 )
 from protocol.session import Role
-from protocol.wire import Modifier
 from transport.events import LinkClosed
 from transport.link import LinkConfig, SessionLink
 
 log = logging.getLogger(__name__)
-TEXT_MODIFIERS = int(Modifier.SHIFT)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,11 +147,7 @@ class HostSession:
         self.gate.wheel(event.dx, event.dy)
 
     def _on_key(self, event: KeyInput) -> None:
-        typing = event.text and not (event.modifiers & ~TEXT_MODIFIERS)
-        if typing and event.pressed:
-            self.gate.type_text(event.text)
-        elif not typing:
-            self.gate.key(event.key, event.pressed)
+        self.gate.key_input(event.key, event.pressed, event.modifiers, event.text)
 
     def _stop_local(self) -> None:
         if not self._ended:

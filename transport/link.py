@@ -134,6 +134,8 @@ class SessionLink:
                     self.stats.messages_in += 1
                     self._conn.receive_data(data, time.monotonic())
                     self._pump()
+            self._conn.receive_data(b"", time.monotonic())
+            self._pump()
         finally:
             timer.cancel()
             if self._outbox is not None:
@@ -168,7 +170,8 @@ class SessionLink:
             self._conn.initiate(time.monotonic())
             self._pump()
         elif event == "peer_left":
-            self._conn.end("the other side left")
+            reason = json.loads(text).get("reason") or "the other side left"
+            self._conn.end(f"the other side left the session ({reason})")
             self._pump()
 
     def _send_now(self, message: Message) -> None:

@@ -17,8 +17,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ViewerOptionsError as exc:
         print(f"ferry-viewer: {exc}", file=sys.stderr)
         return 2
+    from transport.memory import keep_frame_buffers_resident
     from transport.tls import TlsError
     from viewer.app import run_headless, run_window
+
+    keep_frame_buffers_resident()
 
     try:
         return run_headless(options) if options.headless else run_window(options)

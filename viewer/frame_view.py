@@ -17,10 +17,10 @@ from viewer.keys import keysym_name, printable_text, wire_modifiers
 _BUTTONS = {Qt.MouseButton.LeftButton: 1, Qt.MouseButton.MiddleButton: 2, Qt.MouseButton.RightButton: 3}
 
 
-def image_from_rgb(rgb: np.ndarray) -> QImage:
-    """A QImage sharing an H×W×3 uint8 RGB array (the array must outlive the image's use)."""
-    height, width, _ = rgb.shape
-    return QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
+def image_from_bgra(bgra: np.ndarray) -> QImage:
+    """A QImage sharing an H×W×4 uint8 BGRA array (the array must outlive the image's use)."""
+    height, width, _ = bgra.shape
+    return QImage(bgra.data, width, height, bgra.strides[0], QImage.Format.Format_RGB32)
 
 
 def fit_rect(source_w: int, source_h: int, target_w: int, target_h: int) -> QRectF:
@@ -52,10 +52,10 @@ class FrameView(QWidget):
     def image(self) -> QImage | None:
         return self._image
 
-    def set_frame(self, rgb: np.ndarray) -> None:
-        """Show a new RGB frame (the view keeps a reference to the array)."""
-        self._pixels = rgb
-        self._image = image_from_rgb(rgb)
+    def set_frame(self, bgra: np.ndarray) -> None:
+        """Show a new BGRA frame (the view keeps a reference to the array)."""
+        self._pixels = bgra
+        self._image = image_from_bgra(bgra)
         self.update()
 
     def target_rect(self) -> QRectF:

@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--request-control", action="store_true", help="ask for control once live")
     parser.add_argument("--events-stdout", action="store_true", help="print one JSON line per event")
     parser.add_argument("--frame-tap", metavar="MODULE:FUNCTION",
-                        help="call FUNCTION(frame, t_decoded_ns) for every decoded frame (RGB H×W×3 uint8)")
+                        help="call FUNCTION(frame, t_decoded_ns) for every decoded frame (BGRA H×W×4 uint8)")
     parser.add_argument("--duration", type=float, help="end the session after this many seconds")
     return parser
 

@@ -23,7 +23,7 @@ from protocol.messages import ControlRequest, FrameAck, KeyframeRequest, Message
 from protocol.session import Role
 from transport.events import LinkClosed
 from transport.link import LinkConfig, SessionLink
-from viewer.decoder import H264Decoder
+from viewer.decoder import DecodeError, H264Decoder
 
 log = logging.getLogger(__name__)
 FrameTap = Callable[[np.ndarray, int], None]
@@ -32,7 +32,7 @@ DECODE_QUEUE_LIMIT = 8
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DecodedFrame:
-    """A decoded picture, RGB (H×W×3, uint8), with when it was captured and decoded."""
+    """A decoded picture, BGRA (H×W×4, uint8; the 4th byte is undefined), with its timing."""
 
     image: np.ndarray
     frame_id: int
@@ -133,10 +133,13 @@ class ViewerSession:
     def _decode_loop(self) -> None:
         decoder = H264Decoder()
         while (frame := self._frames.get()) is not None:
-            image = decoder.decode(frame.data)
+            try:
+                image = decoder.decode(frame.data)
+            except DecodeError:
+                log.warning("frame %d could not be decoded; asking for a keyframe", frame.frame_id)
+                image = None
             if image is None:
-                self._need_keyframe = True
-                self.link.send(KeyframeRequest())
+                self._ask_keyframe_once()
                 continue
             decoded_ns = time.monotonic_ns()
             self.link.send(FrameAck(frame.frame_id))
@@ -144,6 +147,11 @@ class ViewerSession:
             if self._frame_tap is not None:
                 self._frame_tap(image, decoded_ns)
             self._on_event(DecodedFrame(image, frame.frame_id, frame.capture_ns, decoded_ns))
+
+    def _ask_keyframe_once(self) -> None:
+        if not self._need_keyframe:
+            self._need_keyframe = True
+            self.link.send(KeyframeRequest())
 
     def _account(self, frame: VideoFrame, decoded_ns: int) -> None:
         stats = self.stats
