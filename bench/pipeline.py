@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -19,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.xvfb import start_xvfb
-from tools.harness import Child, display_env, issue_code, python_module, start_host, start_server, start_viewer
+from tools.harness import (
+    Child,
+    display_env,
+    issue_code,
+    python_module,
+    start_host,
+    start_server,
+    start_viewer,
+)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -71,14 +80,14 @@ def run(busy_s: float, static_s: float, workdir: Path) -> dict[str, Any]:
         children.append(host)
         viewer = start_viewer(server, issued, None, "--frame-tap", "bench.pipeline_tap:tap")
         children.append(viewer)
-        return measure(workload, host, viewer, server.child, busy_s, static_s, workdir)
+        return measure(workload, host, viewer, server.child, busy_s=busy_s, static_s=static_s, workdir=workdir)
     finally:
         for child in reversed(children):
             child.stop()
         display.stop()
 
 
-def measure(workload: Child, host: Child, viewer: Child, server: Child, busy_s: float, static_s: float,
+def measure(workload: Child, host: Child, viewer: Child, server: Child, *, busy_s: float, static_s: float,
             workdir: Path) -> dict[str, Any]:
     host.wait_event("live", timeout=60)
     time.sleep(2.0)  # first keyframe and warm-up
@@ -115,8 +124,6 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ferry-bench-") as tmp:
         workdir = Path(tmp)
-        import os
-
         os.environ["FERRY_BENCH_TAP_OUT"] = str(workdir / "tap.json")
         figures = run(args.busy, args.static, workdir)
     for key, value in figures.items():

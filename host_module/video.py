@@ -27,7 +27,7 @@ OnStarted = Callable[[int, int], None]
 class VideoPump:
     """Runs the video path of one session in a background thread."""
 
-    def __init__(self, display: str | None, send: SendFrame, monitor: int = 1,
+    def __init__(self, display: str | None, send: SendFrame, *, monitor: int = 1,
                  interval: float = 0.008, max_in_flight: int = 2, on_started: OnStarted | None = None) -> None:
         self._display = display
         self._on_started = on_started

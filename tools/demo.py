@@ -25,7 +25,15 @@ import mss
 import mss.tools
 
 from tests.xvfb import XvfbDisplay, start_xvfb
-from tools.harness import Child, HarnessError, RunningServer, display_env, python_module, start_host, start_server
+from tools.harness import (
+    Child,
+    HarnessError,
+    RunningServer,
+    display_env,
+    python_module,
+    start_host,
+    start_server,
+)
 
 TYPED = "Hello from Ferry 안녕하세요"
 

@@ -116,7 +116,7 @@ class SessionLink:
                 await self._serve(ws)
         except InvalidStatus as exc:
             self._report_closed(f"the relay refused the connection (HTTP {exc.response.status_code})")
-        except (OSError, InvalidHandshake, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, InvalidHandshake) as exc:
             self._report_closed(f"could not reach the relay at {cfg.relay_url}: {exc}")
         except ConnectionClosed as exc:
             self._report_closed(_close_reason(exc))

@@ -22,4 +22,4 @@ class EventBridge(QObject):
 
     def connect_handler(self, handler: object) -> None:
         """Connect ``handler(event)``, always queued to this object's thread."""
-        self.posted.connect(handler, Qt.ConnectionType.QueuedConnection)  # type: ignore[call-overload]
+        self.posted.connect(handler, Qt.ConnectionType.QueuedConnection)

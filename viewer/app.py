@@ -27,14 +27,15 @@ def link_config(options: ViewerOptions) -> LinkConfig:
                       Role.VIEWER, options.secret, context)
 
 
+_SIMPLE: dict[type, str] = {SessionLive: "live", ControlGrant: "control_granted"}
+
+
 def describe(event: object) -> dict[str, object] | None:
     """A JSON-able description of the events a script cares about."""
+    if type(event) in _SIMPLE:
+        return {"event": _SIMPLE[type(event)]}
     if isinstance(event, HandshakeComplete):
         return {"event": "secured", "sas": event.sas}
-    if isinstance(event, SessionLive):
-        return {"event": "live"}
-    if isinstance(event, ControlGrant):
-        return {"event": "control_granted"}
     if isinstance(event, ControlRevoke):
         return {"event": "control_revoked", "reason": event.reason}
     if isinstance(event, HostInfo):
@@ -51,10 +52,15 @@ class EventPrinter:
     def __init__(self, enabled: bool) -> None:
         self._enabled = enabled
         self._lock = threading.Lock()
+        self._ended = False
 
     def __call__(self, record: dict[str, object] | None) -> None:
         if self._enabled and record is not None:
             with self._lock:
+                if record["event"] == "ended":
+                    if self._ended:
+                        return  # the first reason is the real one; the link closing follows it
+                    self._ended = True
                 sys.stdout.write(json.dumps(record) + "\n")
                 sys.stdout.flush()
 

@@ -112,7 +112,7 @@ class FrameView(QWidget):
         if not event.isAutoRepeat():
             self._key(event, pressed=False)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+    def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab goes to the customer, not to our focus chain
 
     def _key(self, event: QKeyEvent, pressed: bool) -> None:

@@ -20,7 +20,6 @@ from ui.bridge import EventBridge
 from viewer.frame_view import FrameView
 from viewer.session import DecodedFrame, ViewerSession
 
-
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
 CLOSE_AFTER_END_MS = 4000
 

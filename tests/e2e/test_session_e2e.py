@@ -133,7 +133,7 @@ def test_input_arrives_only_after_control_is_granted(viewer: dict[str, Any], pro
     session: ViewerSession = viewer["session"]
     ready = events_of(probe, "ready")[0]
     edit_x, edit_y = centre(ready["edit"])
-    qtbot.waitUntil(lambda: window.request_control_action.isEnabled(), timeout=20000)
+    qtbot.waitUntil(window.request_control_action.isEnabled, timeout=20000)
     # Before any grant, input sent straight down the channel must be dropped by the host.
     session.send(PointerButton(edit_x, edit_y, 1, True))
     session.send(PointerButton(edit_x, edit_y, 1, False))
