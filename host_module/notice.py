@@ -27,7 +27,7 @@ class NoticeWindow(QWidget):
         self.sas_label = QLabel(tr("Security code: —"))
         self.state_label = QLabel(tr("Connecting…"))
         self.control_label = QLabel(tr("The agent can only watch."))
-        self.elapsed_label = QLabel("00:00")
+        self.elapsed_label = QLabel(tr("Connected for less than a minute"))
         self.revoke_button = QPushButton(tr("Take back control"))
         self.revoke_button.setEnabled(False)
         self.end_button = QPushButton(tr("End"))
@@ -36,7 +36,7 @@ class NoticeWindow(QWidget):
         self._layout()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._timer.start(1000)
+        self._timer.start(5000)  # a minute display: the shared screen stays still while nothing happens
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -67,5 +67,6 @@ class NoticeWindow(QWidget):
                                    else tr("The agent can only watch."))
 
     def _on_timer_timeout(self) -> None:
-        seconds = int(time.monotonic() - self._started)
-        self.elapsed_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+        minutes = int(time.monotonic() - self._started) // 60
+        if minutes:
+            self.elapsed_label.setText(tr("Connected for {minutes} min").format(minutes=minutes))
