@@ -26,9 +26,9 @@ import Xlib.X
 
 from capture.damage import DamageDetector
 from capture.encoder import H264Encoder
-from transport.memory import keep_frame_buffers_resident
 from capture.screen import ScreenGrabber
 from tests.xvfb import start_xvfb
+from transport.memory import keep_frame_buffers_resident
 from viewer.decoder import H264Decoder
 
 WIDTH, HEIGHT = 1920, 1080
