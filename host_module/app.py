@@ -60,8 +60,8 @@ class HostApp:
         self.ended_reason: str | None = None
 
     def start(self) -> None:
-        self.notice.place_top_right()
         self.notice.show()
+        self.notice.place_top_right()
         self.session.start()
         emit_json(self.options.events_stdout, {"event": "joined", "session_id": self.ticket.session_id})
 

@@ -11,13 +11,13 @@ restoring the previous value right after); from then on it talks to that display
 importing this module binds no display.
 
 Pointer motion, buttons, the wheel and named keys (``key``: "Return", "Control_L", and
-letters that are on the keymap) go through XTEST, as real devices would. ``type_text`` uses
-pynput's ``Controller.type``: each character is sent with XSendEvent to the focused window,
-using its keycode when the keymap has it, otherwise (Korean, …) a spare keycode that pynput
-remaps to the character's keysym. Qt accepts these synthetic events (checked on Xvfb with a
-QLineEdit typing "hello 한글"); programs that ignore synthetic events (xterm by default) get
-only what ``key`` sends. The env change is process-wide for its short duration: do not start
-subprocesses from other threads while an injector is being built.
+letters that are on the keymap) go through XTEST, as real devices would. ``type_text`` goes through XTEST too
+(input_injection.xtest_typer): a character on the keymap uses its own keycode, any other
+(Korean, …) a spare keycode mapped to that character alone. pynput's own typing was not
+used: it sends synthetic events, and it borrows the shifted level of a keycode whose key
+type has one level, so "안녕하세요" arrived as "안녕녕세요".
+The env change is process-wide for its short duration: do not start subprocesses from
+other threads while an injector is being built.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from input_injection.errors import InjectionError, InjectorUnavailableError
 from input_injection.keymap import keysym_char, pynput_key_name
+from input_injection.xtest_typer import XTestTyper
 
 LEFT, MIDDLE, RIGHT = 1, 2, 3  # X11 button numbers, as protocol.wire.Button numbers them
 _BUTTON_NAMES = {LEFT: "left", MIDDLE: "middle", RIGHT: "right"}
@@ -68,6 +69,7 @@ class PynputInjector:
         buttons = backend.mouse_module.Button
         self._buttons = {number: getattr(buttons, name) for number, name in _BUTTON_NAMES.items()}
         self._errors = _backend_errors(self._keyboard)
+        self._typer = XTestTyper(display) if _ON_X11 else None
 
     def move(self, x: int, y: int) -> None:
         """Move the pointer to (x, y) (XTEST motion)."""
@@ -95,9 +97,12 @@ class PynputInjector:
             (self._keyboard.press if pressed else self._keyboard.release)(resolved)
 
     def type_text(self, text: str) -> None:
-        """Type ``text``; InjectionError names the first character that cannot be typed."""
+        """Type ``text`` through XTEST (any Unicode; see xtest_typer); pynput's typing elsewhere."""
         with self._translating(f"type {len(text)} characters"):
-            self._keyboard.type(text)
+            if self._typer is None:
+                self._keyboard.type(text)
+            else:
+                self._typer.type_text(text)
 
     def _resolve(self, keysym: str) -> Any:
         """The pynput key for a keysym name: a Key member, a keysym on the keymap (XTEST), or a character."""
@@ -125,6 +130,9 @@ class PynputInjector:
     def close(self) -> None:
         """Close the X connections (before the X server goes away); the injector is unusable afterwards."""
         self._keyboard = self._mouse = None  # pynput's controllers close their display when collected
+        if self._typer is not None:
+            self._typer.close()
+            self._typer = None
 
     def _where(self) -> str:
         return f"display {self.display}" if self.display else "the default display"

@@ -56,6 +56,18 @@ def xdotool(display: str, *args: str) -> None:
     subprocess.run(["xdotool", *args], env=display_env(display), check=True, capture_output=True)
 
 
+def wait_viewer_event(agent: Child, name: str, timeout: float) -> dict[str, Any]:
+    """The next event the viewer printed, as the agent app forwards it (viewer_output lines)."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        line = agent.wait_event("viewer_output", timeout=left)["line"]
+        if line.startswith("{"):
+            record: dict[str, Any] = json.loads(line)
+            if record.get("event") == name:
+                return record
+    raise HarnessError(f"the viewer printed no {name!r} event within {timeout:.0f} s")
+
+
 class Demo:
     """Runs the demo; ``children`` are stopped at the end whatever happens."""
 
@@ -101,8 +113,10 @@ class Demo:
         password_file = self.data_dir / "demo-password"
         password_file.write_text(server.credentials()[1])
         password_file.chmod(0o600)
-        extra = "--events-stdout" if self.interactive else "--events-stdout --request-control"
-        env = display_env(display, {"FERRY_VIEWER_EXTRA_ARGS": extra})
+        viewer = f"{sys.executable} -m viewer --events-stdout"
+        if not self.interactive:
+            viewer += " --request-control"  # the scripted agent asks for control as soon as the session is live
+        env = display_env(display, {"FERRY_VIEWER_COMMAND": viewer})
         return self.spawn(Child("agent", python_module(
             "agent", "--server", server.url, "--fingerprint", server.fingerprint,
             "--login-id", server.credentials()[0], "--password-file", str(password_file),
@@ -134,9 +148,9 @@ class Demo:
         return 0
 
     def scripted(self, agent: Child, host: Child, sample: Child, customer: str, agent_display: str) -> int:
-        agent.wait_event("control_granted", timeout=30, source="viewer")
+        wait_viewer_event(agent, "control_granted", timeout=30)
         self.step("the viewer asked for control; the customer granted it")
-        view = agent.wait_event("view_geometry", timeout=30, source="viewer")
+        view = wait_viewer_event(agent, "view_geometry", timeout=30)
         edit = self._last_ready(sample, "line_edit")
         button = self._last_ready(sample, "button")
         self._click(agent_display, view, edit)
@@ -152,7 +166,7 @@ class Demo:
         xdotool(agent_display, "key", "ctrl+alt+shift+e")
         ended = host.wait_event("ended", timeout=15)
         self.step(f"the agent ended the session; the host says: {ended['reason']}")
-        stats = agent.wait_event("stats", timeout=15, source="viewer")
+        stats = wait_viewer_event(agent, "stats", timeout=15)
         self.report.update(viewer=stats, host=ended)
         return 0
 
