@@ -137,11 +137,11 @@ def test_click_and_type_korean_text_into_a_qt_line_edit(app: EditApp, injector: 
     click(injector, 700, 400)
     pressed = app.wait(lambda e: e["event"] == "pressed")
     assert (pressed["button"], pressed["x"], pressed["y"]) == (1, 700, 400)
-    injector.type_text("hello 한글")
-    app.wait_text("hello 한글")
+    injector.type_text("hello 한글 안녕하세요 é")
+    app.wait_text("hello 한글 안녕하세요 é")
     injector.key("BackSpace", True)
     injector.key("BackSpace", False)
-    app.wait_text("hello 한")
+    app.wait_text("hello 한글 안녕하세요 ")
 
 
 def test_shortcut_keys_go_through_xtest(app: EditApp, injector: PynputInjector) -> None:

@@ -146,8 +146,8 @@ def test_input_arrives_only_after_control_is_granted(viewer: dict[str, Any], pro
     qtbot.waitUntil(lambda: window.view.input_enabled, timeout=10000)
     QTest.mouseClick(window.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      view_point(window, edit_x, edit_y))
-    type_into(window.view, "hello 한글")
-    qtbot.waitUntil(lambda: any(e["text"] == "hello 한글" for e in events_of(probe, "text")), timeout=15000)
+    type_into(window.view, "hello 안녕하세요")
+    qtbot.waitUntil(lambda: any(e["text"] == "hello 안녕하세요" for e in events_of(probe, "text")), timeout=15000)
     button_x, button_y = centre(ready["button"])
     QTest.mouseClick(window.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      view_point(window, button_x, button_y))
