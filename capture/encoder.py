@@ -28,7 +28,7 @@ from capture.errors import EncoderError
 H264_CODEC = "h264"
 JPEG_CODEC = "jpeg"
 BGRA_CHANNELS = 4
-DEFAULT_CRF = 23
+DEFAULT_CRF = 26
 _I_FRAME = av.video.frame.PictureType.I
 _NO_TYPE = av.video.frame.PictureType.NONE
 
