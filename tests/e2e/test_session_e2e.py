@@ -7,7 +7,9 @@ arrive in the probe window on display A, and nothing may arrive before control i
 from __future__ import annotations
 
 import json
+import signal
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +24,7 @@ from pytestqt.qtbot import QtBot
 from protocol.messages import KeyInput, PointerButton
 from protocol.session import Role
 from tests.xvfb import XvfbDisplay
-from tools.harness import Child, RunningServer, issue_code, start_host
+from tools.harness import Child, RunningServer, issue_code, start_host, start_viewer
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
 from ui.bridge import EventBridge
@@ -157,3 +159,26 @@ def test_input_arrives_only_after_control_is_granted(viewer: dict[str, Any], pro
     ended = host.wait_event("ended", timeout=2.5)
     assert ended["input_dropped"] >= 4
     assert ended["reason"] == "ended by the agent"
+
+
+@pytest.mark.parametrize(("how", "reason_part"), [
+    (signal.SIGTERM, "the host program was stopped"),
+    (signal.SIGKILL, "left"),
+])
+def test_the_customer_side_ending_closes_the_viewer_within_two_seconds(
+        server: RunningServer, xvfb: XvfbDisplay, how: signal.Signals, reason_part: str) -> None:
+    issued = issue_code(server)
+    host = start_host(server, issued.code, xvfb.name, "--accept")
+    viewer = start_viewer(server, issued, None)
+    try:
+        viewer.wait_event("live", timeout=30)
+        host.wait_event("live", timeout=10)
+        started = time.monotonic()
+        host.process.send_signal(how)
+        ended = viewer.wait_event("ended", timeout=2.0)
+        assert time.monotonic() - started < 2.0
+        assert reason_part in ended["reason"]
+        assert viewer.process.wait(5) == 0
+    finally:
+        viewer.stop()
+        host.stop()
