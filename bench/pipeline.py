@@ -42,7 +42,7 @@ def bytes_between(stats: list[dict[str, Any]], start_ns: int, end_ns: int) -> fl
     if len(inside) < 2:
         return float("nan")
     first, last = inside[0], inside[-1]
-    return (last["bytes_in"] - first["bytes_in"]) / ((last["t_ns"] - first["t_ns"]) / 1e9)
+    return float(last["bytes_in"] - first["bytes_in"]) / ((last["t_ns"] - first["t_ns"]) / 1e9)
 
 
 def stats_lines(viewer: Child) -> list[dict[str, Any]]:
@@ -108,7 +108,7 @@ def measure(workload: Child, host: Child, viewer: Child, server: Child, *, busy_
     viewer.process.wait(15)
     visible = {c: t for c, t in json.loads((workdir / "visible.json").read_text())["frames"]}
     decoded = json.loads((workdir / "tap.json").read_text())["frames"]
-    figures = latency_figures(visible, decoded, (busy_start, busy_end))
+    figures: dict[str, Any] = dict(latency_figures(visible, decoded, (busy_start, busy_end)))
     stats = stats_lines(viewer)
     figures["busy_bytes_per_s"] = round(bytes_between(stats, busy_start, busy_end))
     figures["static_bytes_per_s"] = round(bytes_between(stats, static_start, static_end))

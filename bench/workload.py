@@ -30,7 +30,7 @@ class Workload(QWidget):
         self.counter = 0
         self.visible_ns: list[tuple[int, int]] = []
         self.typed = ""
-        self.scroll = 0
+        self.scroll_y = 0
         self.drag_x = 0
         self.font_ = QFont("DejaVu Sans", 13)
         self.timer = QTimer(self)
@@ -41,7 +41,7 @@ class Workload(QWidget):
     def step(self) -> None:
         self.counter += 1
         self.typed = (self.typed + LOREM[self.counter % len(LOREM)])[-400:]
-        self.scroll = (self.scroll + 3) % 2000
+        self.scroll_y = (self.scroll_y + 3) % 2000
         self.drag_x = (self.drag_x + 12) % 1300
         self.repaint()
         self.visible_ns.append((self.counter, time.monotonic_ns()))
@@ -59,8 +59,8 @@ class Workload(QWidget):
     def _paint_page(self, painter: QPainter) -> None:
         painter.fillRect(QRect(40, 60, 900, 900), QColor("white"))
         painter.setPen(QColor(30, 30, 30))
-        first = self.scroll // 22
-        offset = self.scroll % 22
+        first = self.scroll_y // 22
+        offset = self.scroll_y % 22
         for row in range(42):
             line = (first + row) * 7
             text = f"{first + row:5d}  " + (LOREM * 2)[line % len(LOREM):][:90]

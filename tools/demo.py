@@ -172,7 +172,7 @@ class Demo:
 
     @staticmethod
     def _last_ready(sample: Child, name: str) -> dict[str, Any]:
-        records = [json.loads(line) for line in sample.seen if line.startswith("{")]
+        records: list[dict[str, Any]] = [json.loads(line) for line in sample.seen if line.startswith("{")]
         return [r for r in records if r.get("event") == "ready" and r.get("widget") == name][-1]
 
     @staticmethod
