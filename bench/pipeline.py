@@ -42,7 +42,8 @@ def bytes_between(stats: list[dict[str, Any]], start_ns: int, end_ns: int) -> fl
     if len(inside) < 2:
         return float("nan")
     first, last = inside[0], inside[-1]
-    return float(last["bytes_in"] - first["bytes_in"]) / ((last["t_ns"] - first["t_ns"]) / 1e9)
+    received: int = last["bytes_in"] - first["bytes_in"]
+    return received / ((last["t_ns"] - first["t_ns"]) / 1e9)
 
 
 def stats_lines(viewer: Child) -> list[dict[str, Any]]:
