@@ -43,7 +43,8 @@ def bytes_between(stats: list[dict[str, Any]], start_ns: int, end_ns: int) -> fl
         return float("nan")
     first, last = inside[0], inside[-1]
     received: int = last["bytes_in"] - first["bytes_in"]
-    return received / ((last["t_ns"] - first["t_ns"]) / 1e9)
+    elapsed_ns: int = last["t_ns"] - first["t_ns"]
+    return received / (elapsed_ns / 1e9)
 
 
 def stats_lines(viewer: Child) -> list[dict[str, Any]]:
