@@ -1,0 +1,137 @@
+"""The ASGI application: routes, error rendering, request size limit.
+
+Every error answer is ``{"detail": "<sentence>"}``: API errors carry their own sentence, validation
+errors are turned into one, unknown paths and methods get one, and anything unexpected is logged
+and answered 500 with a sentence (it should never happen).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server import __version__
+from server.config import MAX_REQUEST_BODY, Settings
+from server.context import build_services
+from server.db import Database
+from server.errors import ApiError
+from server.routes_api import router as api_router
+from server.routes_ws import router as ws_router
+from server.web import router as web_router
+
+logger = logging.getLogger(__name__)
+
+
+def _detail(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def _where(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "the request body"
+
+
+def validation_sentence(exc: RequestValidationError) -> str:
+    """One sentence naming the first invalid field and what is wrong with it."""
+    errors = list(exc.errors())
+    if not errors:
+        return "The request is invalid: check it against /openapi.json."
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return "The request body is not valid JSON: send a JSON object as described in /openapi.json."
+    message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+    return f"Invalid {_where(first.get('loc', ()))}: {message}. Fix it and send the request again."
+
+
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return _detail(exc.status_code, exc.detail, exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _detail(422, validation_sentence(exc))
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    sentences = {
+        404: f"There is no {request.url.path} here: see /openapi.json for the API.",
+        405: f"{request.method} is not allowed on {request.url.path}: see /openapi.json for the API.",
+    }
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail.endswith(".") else None
+    fallback = sentences.get(exc.status_code, f"Request failed: {exc.detail}.")
+    return _detail(exc.status_code, detail or fallback, dict(exc.headers or {}))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _detail(500, "The server failed to handle this request: try again, and report it if it persists.")
+
+
+class BodyTooLargeError(StarletteHTTPException):
+    """A request body without a length grew past the limit while it was read."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"The request body is larger than {MAX_REQUEST_BODY} bytes: send less.")
+
+
+class BodyLimit:
+    """Refuse HTTP request bodies larger than ``MAX_REQUEST_BODY`` bytes with 413.
+
+    An announced length is checked before routing; a body without one (chunked) is counted as the
+    route reads it, and the route's read fails with ``BodyTooLargeError`` (rendered as JSON).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BODY):
+            await _detail(413, BodyTooLargeError().detail)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_REQUEST_BODY:
+                raise BodyTooLargeError
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def create_app(settings: Settings, db: Database) -> FastAPI:
+    """The Ferry server application for ``settings``, storing in ``db``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(title="Ferry server", version=__version__, lifespan=lifespan,
+                  description="Remote support: agents, connection codes, session relay.")
+    app.state.services = build_services(settings, db)
+    app.include_router(api_router)
+    app.include_router(ws_router)
+    app.include_router(web_router)
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(BodyLimit)
+    return app

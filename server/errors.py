@@ -1,0 +1,84 @@
+"""The server's exception hierarchy: one base, API errors that carry their HTTP status.
+
+Every message is a sentence that says what failed and what to do next; API errors are
+rendered as ``{"detail": message}`` by the handlers in ``server.app``.
+"""
+
+from __future__ import annotations
+
+
+class FerryServerError(Exception):
+    """Base of every error the server raises on purpose."""
+
+
+class StartupError(FerryServerError):
+    """The server cannot start (bad option, unusable data directory, port in use)."""
+
+
+class ApiError(FerryServerError):
+    """A request failed; ``status_code`` and ``headers`` go into the HTTP answer."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class BadRequestError(ApiError):
+    """The request is well-formed but cannot be carried out as asked."""
+
+    status_code = 400
+
+
+class NotAuthenticatedError(ApiError):
+    """No usable bearer token (missing, unknown, expired or revoked), or wrong credentials."""
+
+    status_code = 401
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, {"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(ApiError):
+    """The caller is known but may not do this."""
+
+    status_code = 403
+
+
+class NotFoundError(ApiError):
+    """The thing asked for does not exist (or is not the caller's)."""
+
+    status_code = 404
+
+
+class GoneError(ApiError):
+    """The thing existed but can no longer be used (a used or expired connection code)."""
+
+    status_code = 410
+
+
+class UnavailableError(ApiError):
+    """The server cannot do this right now; trying again later may work."""
+
+    status_code = 503
+
+
+class TooManyAttemptsError(ApiError):
+    """Too many failed attempts from one address; retry after ``retry_after`` seconds."""
+
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, {"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class RelayRefusedError(FerryServerError):
+    """A relay or push WebSocket is refused; it is closed with ``close_code`` (4000–4999) and the message."""
+
+    def __init__(self, close_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.close_code = close_code
+        self.reason = reason

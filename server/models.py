@@ -1,0 +1,134 @@
+"""Database tables (SQLAlchemy 2 typed ORM). Times are stored as naive UTC and read back aware.
+
+Schema changes go through a new Alembic revision in ``server/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+from sqlalchemy import BigInteger, DateTime, Dialect, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime.datetime:
+    """The current time, aware, in UTC."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime.datetime]):
+    """An aware UTC datetime in Python, naive UTC in the database (SQLite and PostgreSQL alike)."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass an aware UTC time")
+        return value.astimezone(datetime.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
+        return None if value is None else value.replace(tzinfo=datetime.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Role(enum.StrEnum):
+    """What a user may do (stored as its value)."""
+
+    AGENT = "agent"
+    GROUP_ADMIN = "group_admin"
+    COMPANY_ADMIN = "company_admin"
+
+
+class SessionState(enum.StrEnum):
+    """Life of a support session: code issued, customer joined, both legs paired, over."""
+
+    WAITING = "waiting"
+    JOINED = "joined"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Company(Base):
+    """A customer of Ferry: owns groups and users."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Group(Base):
+    """A group of agents inside a company."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("company_id", "name", name="uq_groups_company_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class User(Base):
+    """An agent or admin who logs in with ``login_id`` and a password (Argon2id hash)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=Role.AGENT.value)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Token(Base):
+    """A bearer token given at login; only its SHA-256 is stored."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class SupportSession(Base):
+    """One support session: its connection code, the customer's PC and the relay's record."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    code: Mapped[str] = mapped_column(String(6), index=True)
+    live_code: Mapped[str | None] = mapped_column(String(6), unique=True)  # the code while it may be used
+    code_expires_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
+    code_used: Mapped[bool] = mapped_column(default=False)
+    secret: Mapped[str] = mapped_column(String(64))  # 32 random bytes, hex
+    host_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    joined_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+    pc_name: Mapped[str | None] = mapped_column(String(128))
+    os: Mapped[str | None] = mapped_column(String(128))
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16), default=SessionState.WAITING.value, index=True)
+    bytes_relayed: Mapped[int] = mapped_column(BigInteger, default=0)

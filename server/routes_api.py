@@ -1,0 +1,133 @@
+"""REST API ``/api/v1``: health, login/logout, sessions (create, join, read, end)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from sqlalchemy.exc import IntegrityError
+
+from server import __version__
+from server.accounts import login, logout
+from server.context import CallerDep, ServicesDep, TokenDep
+from server.errors import NotFoundError, TooManyAttemptsError, UnavailableError
+from server.schemas import (
+    SESSION_ID_PATTERN,
+    AgentInfo,
+    EndRequest,
+    Health,
+    JoinRequest,
+    JoinResponse,
+    LoginRequest,
+    LoginResponse,
+    SessionCreated,
+    SessionInfo,
+)
+from server.support import NewSession, create_session, end_session, get_session, join_session
+
+router = APIRouter(prefix="/api/v1")
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"description": "`{\"detail\": \"sentence\"}`"} for code in codes}
+
+
+SessionId = Annotated[str, Path(pattern=SESSION_ID_PATTERN, description="32 hex characters")]
+
+
+@router.get("/health")
+async def health() -> Health:
+    """Liveness check; also tells the server's version."""
+    return Health(status="ok", version=__version__)
+
+
+@router.post("/auth/login", responses=_errors(401))
+async def auth_login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
+    """Exchange an agent's login ID and password for a bearer token."""
+    result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s)
+    agent = result.agent
+    return LoginResponse(token=result.token, expires_at=result.expires_at,
+                         agent=AgentInfo(login_id=agent.login_id, name=agent.name,
+                                         company=agent.company, group=agent.group))
+
+
+@router.post("/auth/logout", status_code=204, responses=_errors(401))
+async def auth_logout(caller: CallerDep, services: ServicesDep) -> Response:
+    """Revoke the token used for this call (and close the push sockets opened with it)."""
+    await services.db.call(logout, caller.token_hash)
+    await services.hub.close_token(caller.agent.id, caller.token_hash, 4401, "logged out")
+    return Response(status_code=204)
+
+
+def _connect_url(request: Request, public_name: str | None, code: str) -> str:
+    base = str(request.base_url).rstrip("/")
+    if public_name:
+        base = f"https://{public_name}:{request.url.port or 443}"
+    return f"{base}/connect?code={code}"
+
+
+@router.post("/sessions", status_code=201, responses=_errors(401))
+async def sessions_create(request: Request, caller: CallerDep, services: ServicesDep) -> SessionCreated:
+    """Start a session: a 6-digit code for the customer (single use, short-lived) and the secret."""
+    created: NewSession | None = None
+    for _ in range(3):  # two agents drew the same code at the same instant: draw again
+        try:
+            created = await services.db.call(create_session, caller.agent, services.settings.code_ttl_s)
+            break
+        except IntegrityError:
+            continue
+    if created is None:
+        raise UnavailableError("Could not draw a free connection code: try again in a moment.")
+    return SessionCreated(session_id=created.session_id, code=created.code, expires_at=created.expires_at,
+                          secret=created.secret,
+                          connect_url=_connect_url(request, services.settings.public_name, created.code))
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/sessions/join", responses=_errors(404, 410, 429))
+async def sessions_join(body: JoinRequest, request: Request, services: ServicesDep) -> JoinResponse:
+    """The customer's host module trades the code for the session's host token and secret."""
+    address, limiter = _client_address(request), services.limiter
+    wait = limiter.acquire(address, services.clock())
+    if wait:
+        raise TooManyAttemptsError(
+            f"Too many wrong connection codes from your address: wait {wait} seconds, then try again.", wait)
+    failed = False
+    try:
+        joined = await services.db.call(join_session, body.code, body.pc_name, body.os)
+    except NotFoundError:
+        failed = True
+        raise
+    finally:
+        limiter.release(address, services.clock(), failed=failed)
+    await services.hub.push(joined.agent_id, {"type": "customer_joined", "session_id": joined.session_id,
+                                              "pc_name": joined.pc_name, "os": joined.os})
+    return JoinResponse(session_id=joined.session_id, host_token=joined.host_token, secret=joined.secret,
+                        agent_name=joined.agent_name, company=joined.company)
+
+
+@router.get("/sessions/{session_id}", responses=_errors(401, 404))
+async def sessions_get(session_id: SessionId, caller: CallerDep, services: ServicesDep) -> SessionInfo:
+    """The record of one of the caller's sessions."""
+    record = await services.db.call(get_session, session_id, caller.agent)
+    return SessionInfo(session_id=record.session_id, state=record.state, agent=record.agent,
+                       created_at=record.created_at, started_at=record.started_at, ended_at=record.ended_at,
+                       pc_name=record.pc_name, os=record.os, end_reason=record.end_reason)
+
+
+@router.post("/sessions/{session_id}/end", status_code=204, responses=_errors(401, 403, 404))
+async def sessions_end(
+    session_id: SessionId, token: TokenDep, services: ServicesDep, body: EndRequest | None = None,
+) -> Response:
+    """End a session (its agent's token or its host token); a live one is closed by the relay."""
+    reason = body.reason if body else None
+    outcome = await services.db.call(end_session, session_id, token, reason)
+    if outcome.ended:
+        await services.hub.push(outcome.agent_id, {"type": "session_ended", "session_id": session_id,
+                                                   "reason": outcome.reason})
+    if not services.relay.request_end(session_id, outcome.reason) and outcome.live:
+        await services.relay.end_unpaired(session_id, outcome.reason)
+    return Response(status_code=204)

@@ -1,0 +1,98 @@
+"""Request and response bodies of the REST API (pydantic); lengths are capped on every input."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from pydantic import BaseModel, Field, field_validator
+
+CODE_PATTERN = re.compile(r"[0-9]{6}")
+SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class Health(BaseModel):
+    """``GET /api/v1/health``."""
+
+    status: str
+    version: str
+
+
+class LoginRequest(BaseModel):
+    """An agent's credentials."""
+
+    login_id: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class AgentInfo(BaseModel):
+    """Who is logged in."""
+
+    login_id: str
+    name: str
+    company: str
+    group: str | None
+
+
+class LoginResponse(BaseModel):
+    """A bearer token for ``Authorization: Bearer <token>`` and when it stops working."""
+
+    token: str
+    expires_at: datetime.datetime
+    agent: AgentInfo
+
+
+class SessionCreated(BaseModel):
+    """A new session: the code to give the customer and the secret for the viewer."""
+
+    session_id: str
+    code: str
+    expires_at: datetime.datetime
+    secret: str
+    connect_url: str
+
+
+class JoinRequest(BaseModel):
+    """What the customer's host module sends with the code it was given."""
+
+    code: str = Field(min_length=1, max_length=32, description="6 digits; spaces and dashes are ignored")
+    pc_name: str = Field(default="", max_length=128)
+    os: str = Field(default="", max_length=128)
+
+    @field_validator("code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        digits = value.replace(" ", "").replace("-", "")
+        if not CODE_PATTERN.fullmatch(digits):
+            raise ValueError("the connection code must be exactly 6 digits")
+        return digits
+
+
+class JoinResponse(BaseModel):
+    """The host's credentials for the relay and the shared session secret."""
+
+    session_id: str
+    host_token: str
+    secret: str
+    agent_name: str
+    company: str
+
+
+class SessionInfo(BaseModel):
+    """The record of one session."""
+
+    session_id: str
+    state: str
+    agent: str
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+    pc_name: str | None
+    os: str | None
+    end_reason: str | None
+
+
+class EndRequest(BaseModel):
+    """Why the session ends (shown to the other side and kept in the record)."""
+
+    reason: str | None = Field(default=None, max_length=200)
