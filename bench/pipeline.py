@@ -20,15 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.xvfb import start_xvfb
-from tools.harness import (
-    Child,
-    display_env,
-    issue_code,
-    python_module,
-    start_host,
-    start_server,
-    start_viewer,
-)
+from tools.harness import Child, cpu_seconds, display_env, issue_code, python_module, start_host, start_viewer
+from tools.server_process import start_server
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -71,7 +64,7 @@ def latency_figures(visible: dict[int, int], decoded: list[list[int]], busy: tup
 def run(busy_s: float, static_s: float, workdir: Path) -> dict[str, Any]:
     display = start_xvfb()
     server = start_server(workdir / "server-data")
-    children: list[Child] = [server.child]
+    children: list[Child] = []
     try:
         workload = Child("workload", python_module("bench.workload", str(workdir / "visible.json")),
                          env=display_env(display.name), stdin=True)
@@ -82,23 +75,26 @@ def run(busy_s: float, static_s: float, workdir: Path) -> dict[str, Any]:
         children.append(host)
         viewer = start_viewer(server, issued, None, "--frame-tap", "bench.pipeline_tap:tap")
         children.append(viewer)
-        return measure(workload, host, viewer, server.child, busy_s=busy_s, static_s=static_s, workdir=workdir)
+        return measure(workload, host, viewer, server.process.pid, busy_s=busy_s, static_s=static_s,
+                       workdir=workdir)
     finally:
         for child in reversed(children):
             child.stop()
+        server.stop()
         display.stop()
 
 
-def measure(workload: Child, host: Child, viewer: Child, server: Child, *, busy_s: float, static_s: float,
+def measure(workload: Child, host: Child, viewer: Child, server_pid: int, *, busy_s: float, static_s: float,
             workdir: Path) -> dict[str, Any]:
     host.wait_event("live", timeout=60)
     time.sleep(2.0)  # first keyframe and warm-up
-    cpu_before = {c.name: c.cpu_seconds() for c in (host, viewer, server, workload)}
+    pids = {"host": host.pid, "viewer": viewer.pid, "server": server_pid, "workload": workload.pid}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     workload.write("busy")
     busy_start = time.monotonic_ns()
     time.sleep(busy_s)
     busy_end = time.monotonic_ns()
-    cpu_busy = {c.name: round(c.cpu_seconds() - cpu_before[c.name], 2) for c in (host, viewer, server, workload)}
+    cpu_busy = {name: round(cpu_seconds(pid) - cpu_before[name], 2) for name, pid in pids.items()}
     workload.write("static")
     time.sleep(1.0)
     static_start = time.monotonic_ns()

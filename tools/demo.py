@@ -25,15 +25,8 @@ import mss
 import mss.tools
 
 from tests.xvfb import XvfbDisplay, start_xvfb
-from tools.harness import (
-    Child,
-    HarnessError,
-    RunningServer,
-    display_env,
-    python_module,
-    start_host,
-    start_server,
-)
+from tools.harness import Child, HarnessError, display_env, python_module, start_host
+from tools.server_process import RunningServer, ServerStartError, start_server
 
 TYPED = "Hello from Ferry 안녕하세요"
 
@@ -74,6 +67,7 @@ class Demo:
     def __init__(self, data_dir: Path, out_dir: Path, interactive: bool) -> None:
         self.data_dir, self.out_dir, self.interactive = data_dir, out_dir, interactive
         self.children: list[Child] = []
+        self.server: RunningServer | None = None
         self.displays: list[XvfbDisplay] = []
         self.report: dict[str, Any] = {"steps": []}
         self.started = time.monotonic()
@@ -95,13 +89,15 @@ class Demo:
     def stop_all(self) -> None:
         for child in reversed(self.children):
             child.stop()
+        if self.server is not None:
+            self.server.stop()
         for display in self.displays:
             display.stop()
 
     def start(self) -> tuple[RunningServer, str, str]:
-        server = start_server(self.data_dir, port=0)
-        self.children.append(server.child)
-        login_id, password = server.credentials()
+        server = start_server(self.data_dir)
+        self.server = server
+        login_id, password = server.login_id, server.password
         self.step(f"server ready at {server.url} (certificate {server.fingerprint[:23]}…)")
         self.step(f"demo agent: {login_id} / {password} (also in {self.data_dir / 'demo-credentials.json'})")
         customer = self.new_display()
@@ -111,7 +107,7 @@ class Demo:
 
     def start_agent(self, server: RunningServer, display: str) -> Child:
         password_file = self.data_dir / "demo-password"
-        password_file.write_text(server.credentials()[1])
+        password_file.write_text(server.password)
         password_file.chmod(0o600)
         viewer = f"{sys.executable} -m viewer --events-stdout"
         if not self.interactive:
@@ -119,7 +115,7 @@ class Demo:
         env = display_env(display, {"FERRY_VIEWER_COMMAND": viewer})
         return self.spawn(Child("agent", python_module(
             "agent", "--server", server.url, "--fingerprint", server.fingerprint,
-            "--login-id", server.credentials()[0], "--password-file", str(password_file),
+            "--login-id", server.login_id, "--password-file", str(password_file),
             "--auto-login", "--auto-code", "--events-stdout"), env=env))
 
     def run(self) -> int:
@@ -209,7 +205,7 @@ def main() -> int:
     demo = Demo(args.data_dir, args.output, interactive=has_display() and not args.headless)
     try:
         code = demo.run()
-    except HarnessError as exc:
+    except (HarnessError, ServerStartError) as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
         code = 1
     except KeyboardInterrupt:

@@ -17,16 +17,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import requests
+from tools.server_process import RunningServer
 
-from transport.tls import pinned_session
 
-READY = re.compile(r"Ferry server ready at (https://\S+)")
-FINGERPRINT = re.compile(r"SHA-256 fingerprint: ([0-9A-Fa-f:]+)")
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class HarnessError(RuntimeError):
@@ -90,12 +93,8 @@ class Child:
         raise HarnessError(f"{self.name}: no {name!r} event within {timeout:.0f} s")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the process so far (Linux /proc)."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the process so far."""
+        return cpu_seconds(self.pid)
 
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM the process group, then SIGKILL when it does not go."""
@@ -110,41 +109,8 @@ class Child:
                 self.process.wait()
 
 
-@dataclasses.dataclass
-class RunningServer:
-    """A ferry-server subprocess on a loopback port."""
-
-    child: Child
-    url: str
-    fingerprint: str
-    data_dir: Path
-
-    def credentials(self) -> tuple[str, str]:
-        record = json.loads((self.data_dir / "demo-credentials.json").read_text())
-        return record["login_id"], record["password"]
-
-    def http(self) -> requests.Session:
-        return pinned_session(self.url, fingerprint=self.fingerprint)
-
-    def stop(self) -> None:
-        self.child.stop()
-
-
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
-
-
-def start_server(data_dir: Path, env: dict[str, str] | None = None, port: int = 0) -> RunningServer:
-    """Start ferry-server with --seed-demo on 127.0.0.1 and wait until it is ready."""
-    child = Child("server", python_module("server", "--data-dir", str(data_dir), "--host", "127.0.0.1",
-                                          "--port", str(port), "--seed-demo"), env=env)
-    try:
-        fingerprint = child.wait_line(FINGERPRINT.pattern, timeout=60).group(1)
-        url = child.wait_line(READY.pattern, timeout=60).group(1)
-    except HarnessError:
-        child.stop()
-        raise
-    return RunningServer(child, url, fingerprint, data_dir)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,20 +123,10 @@ class IssuedCode:
     secret: str
 
 
-def login(server: RunningServer) -> str:
-    login_id, password = server.credentials()
-    with server.http() as http:
-        reply = http.post(f"{server.url}/api/v1/auth/login", json={"login_id": login_id, "password": password},
-                          timeout=10)
-    reply.raise_for_status()
-    token: str = reply.json()["token"]
-    return token
-
-
 def issue_code(server: RunningServer, token: str | None = None) -> IssuedCode:
     """Log in as the demo agent (unless a token is given) and create a connection code."""
-    token = token or login(server)
-    with server.http() as http:
+    token = token or server.login()
+    with server.session() as http:
         reply = http.post(f"{server.url}/api/v1/sessions", headers={"Authorization": f"Bearer {token}"},
                           timeout=10)
     reply.raise_for_status()
@@ -202,13 +158,3 @@ def start_viewer(server: RunningServer, issued: IssuedCode, display: str | None,
     if display is None:
         args.append("--headless")
     return Child("viewer", python_module("viewer", *args), env=env)
-
-
-@contextlib.contextmanager
-def stopping(*children: Child) -> Iterator[None]:
-    """Stop the children when the block ends, whatever happens."""
-    try:
-        yield
-    finally:
-        for child in reversed(children):
-            child.stop()

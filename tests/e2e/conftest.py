@@ -7,15 +7,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.xvfb import XvfbDisplay
-from tools.harness import Child, RunningServer, display_env, python_module, start_server
+from tools.harness import Child, display_env, python_module
+from tools.server_process import RunningServer, running_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """ferry-server on 127.0.0.1 with a fresh SQLite database and the demo agent."""
-    running = start_server(tmp_path_factory.mktemp("server-data"))
-    yield running
-    running.stop()
+    with running_server(tmp_path_factory.mktemp("ferry") / "data") as running:
+        yield running
 
 
 @pytest.fixture()

@@ -24,7 +24,8 @@ from pytestqt.qtbot import QtBot
 from protocol.messages import KeyInput, PointerButton
 from protocol.session import Role
 from tests.xvfb import XvfbDisplay
-from tools.harness import Child, RunningServer, issue_code, start_host, start_viewer
+from tools.harness import Child, issue_code, start_host, start_viewer
+from tools.server_process import RunningServer
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
 from ui.bridge import EventBridge
