@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from host_module.errors import HostError
 from host_module.options import HostOptionsError, parse_options
@@ -24,10 +25,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     keep_frame_buffers_resident()
 
+    import resources
     from host_module.app import HostApp, obtain_ticket
     from transport.tls import TlsError
+    from ui.i18n import install_translators
 
     app = QApplication(sys.argv[:1])
+    install_translators(app, Path(resources.__path__[0]) / "translations")
     app.setQuitOnLastWindowClosed(False)
     try:
         ticket = obtain_ticket(options)

@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
 from protocol.messages import ControlGrant, ControlRevoke, HostInfo
@@ -116,11 +117,14 @@ def run_window(options: ViewerOptions) -> int:
     """Run the viewer window until it is closed; returns the exit code."""
     from PySide6.QtWidgets import QApplication
 
+    import resources
     from ui.bridge import EventBridge
+    from ui.i18n import install_translators
     from ui.signals import stop_on_signals
     from viewer.window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translators(app, Path(resources.__path__[0]) / "translations")
     printer = EventPrinter(options.events_stdout)
     bridge = EventBridge()
     holder: list[ViewerWindow] = []

@@ -160,5 +160,6 @@ def test_agent_windows_are_korean(qtbot) -> None:
     assert panel.new_button.text() == "새 접속 코드 발급"
 
     client = ServerClient("https://ferry.example", mock.Mock(spec=TlsConfig))
-    with pytest.raises(ApiError, match="^로그인되어 있지 않습니다. 먼저 로그인하세요.$"):
+    with pytest.raises(ApiError) as raised:
         client._request("GET", "/sessions", auth=True)
+    assert str(raised.value) == "로그인되어 있지 않습니다. 먼저 로그인하세요."
