@@ -25,6 +25,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m resources.translations.build
 	@touch $@
 
 lint: deps

@@ -53,6 +53,7 @@ class Settings:
     join_limits: JoinLimits = dataclasses.field(default_factory=JoinLimits)
     end_grace_s: float = END_GRACE_S
     relay_max_message: int = RELAY_MAX_MESSAGE
+    relay_capture_dir: Path | None = None  # FERRY_RELAY_CAPTURE_DIR: write every relayed message (tests, audits)
 
     @property
     def tls_dir(self) -> Path:
@@ -102,4 +103,5 @@ def build_settings(
         code_ttl_s=_positive_float(env, "FERRY_CODE_TTL_S", CODE_TTL_S),
         join_limits=limits,
         end_grace_s=_positive_float(env, "FERRY_END_GRACE_S", END_GRACE_S),
+        relay_capture_dir=Path(env["FERRY_RELAY_CAPTURE_DIR"]) if env.get("FERRY_RELAY_CAPTURE_DIR") else None,
     )

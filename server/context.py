@@ -54,7 +54,7 @@ class Services:
 def build_services(settings: Settings, db: Database) -> Services:
     """Services for one process."""
     hub = AgentHub()
-    relay = Relay(RelayRecorder(db, hub), settings.end_grace_s)
+    relay = Relay(RelayRecorder(db, hub), settings.end_grace_s, settings.relay_capture_dir)
     return Services(settings, db, hub, relay, JoinLimiter(settings.join_limits))
 
 

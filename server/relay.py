@@ -23,6 +23,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+from pathlib import Path
 from typing import Protocol
 
 from starlette.types import Message
@@ -50,6 +51,12 @@ class RelayHooks(Protocol):
 
     async def ended(self, session_id: str, reason: str, bytes_relayed: int) -> None:
         """The pair is over; ``reason`` unless ``POST /end`` gave one earlier."""
+
+
+def capture_message(directory: Path, session_id: str, role: str, data: bytes) -> None:
+    """Append one relayed message to DIR/<session>-<from role>.bin as a 4-byte length and the bytes."""
+    with open(directory / f"{session_id}-{role}.bin", "ab") as out:
+        out.write(len(data).to_bytes(4, "big") + data)
 
 
 def close_reason(text: str) -> str:
@@ -111,10 +118,11 @@ class Pair:
 class Relay:
     """Registry of pairs by session id; ``serve`` runs one admitted leg until its pair is over."""
 
-    def __init__(self, hooks: RelayHooks, end_grace_s: float) -> None:
+    def __init__(self, hooks: RelayHooks, end_grace_s: float, capture_dir: Path | None = None) -> None:
         self._hooks = hooks
         self._end_grace_s = end_grace_s
         self._pairs: dict[str, Pair] = {}
+        self._capture_dir = capture_dir
 
     def request_end(self, session_id: str, reason: str) -> bool:
         """``POST /end`` was called: end the pair (after the grace period); False when there is none."""
@@ -230,6 +238,8 @@ class Relay:
             except _GONE:
                 return target.role
             pair.bytes_relayed += len(data)
+            if self._capture_dir is not None:
+                capture_message(self._capture_dir, pair.session_id, source.role, data)
 
     async def _end_after_grace(self, pair: Pair) -> str | None:
         await pair.end_requested.wait()

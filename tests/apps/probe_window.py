@@ -1,7 +1,7 @@
 """A customer-side test window: a colour panel the test sets, a line edit and a button.
 
 Run on the customer's display. Reads commands on stdin, one per line:
-``color R G B`` paints the panel; ``quit`` exits. Prints JSON lines on stdout:
+``color R G B`` paints the panel; ``label TEXT`` writes TEXT large on it; ``quit`` exits. Prints JSON lines on stdout:
 ``ready`` (global geometry of the panel, the edit and the button), ``text`` (the
 edit's text after every change), ``clicked`` (with a count), ``pressed`` (any
 mouse press on the window, with global position).
@@ -15,7 +15,7 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 
 def emit(record: dict[str, object]) -> None:
@@ -25,6 +25,7 @@ def emit(record: dict[str, object]) -> None:
 
 class Commands(QObject):
     color = Signal(int, int, int)
+    label = Signal(str)
     quit = Signal()
 
 
@@ -40,6 +41,9 @@ class ProbeWindow(QWidget):
         self.panel = QWidget()
         self.panel.setAutoFillBackground(True)
         self.panel.setMinimumHeight(600)
+        self.label = QLabel("", self.panel)
+        self.label.setStyleSheet("font-size: 48px; color: white")
+        self.label.setGeometry(20, 20, 1100, 120)
         self.edit = QLineEdit()
         self.button = QPushButton("Press me")
         self.clicks = 0
@@ -75,6 +79,8 @@ def read_stdin(commands: Commands) -> None:
         parts = line.split()
         if parts[:1] == ["color"] and len(parts) == 4:
             commands.color.emit(int(parts[1]), int(parts[2]), int(parts[3]))
+        elif parts[:1] == ["label"]:
+            commands.label.emit(line.split(" ", 1)[1].strip())
         elif parts[:1] == ["quit"]:
             break
     commands.quit.emit()
@@ -85,6 +91,7 @@ def main() -> int:
     window = ProbeWindow()
     commands = Commands()
     commands.color.connect(window.set_color, Qt.ConnectionType.QueuedConnection)
+    commands.label.connect(window.label.setText, Qt.ConnectionType.QueuedConnection)
     commands.quit.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     window.setGeometry(0, 0, 1200, 800)
     window.show()

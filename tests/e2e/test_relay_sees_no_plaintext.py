@@ -1,0 +1,97 @@
+"""The relay forwards only ciphertext: nothing typed, chatted or drawn on screen shows in its bytes.
+
+The server runs with FERRY_RELAY_CAPTURE_DIR, so it writes every message it relays to a file;
+a whole session runs (marker text drawn on the customer's screen, typed by the agent into the
+customer's window, sent as a chat line), and the captured bytes are searched for the markers
+and for the H.264 parameter sets every unencrypted keyframe would start with.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from protocol.events import SessionLive
+from protocol.messages import ChatLine, ControlGrant, KeyInput, PointerButton, encode_message
+from protocol.session import Role
+from tests.xvfb import XvfbDisplay
+from tools.harness import Child, issue_code, start_host
+from tools.server_process import RunningServer, running_server
+from transport.link import LinkConfig, relay_url
+from viewer.session import DecodedFrame, ViewerSession
+
+pytestmark = pytest.mark.e2e
+
+TYPED = "TypedMarker7Q"
+CHATTED = "ChatMarker-5Z 비밀"
+DRAWN = "DrawnMarker3X"
+H264_SPS = (b"\x00\x00\x00\x01\x67", b"\x00\x00\x01\x67")
+
+
+@pytest.fixture()
+def capture_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "relay-capture"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture()
+def capturing_server(tmp_path: Path, capture_dir: Path) -> Iterator[RunningServer]:
+    with running_server(tmp_path / "data", env={"FERRY_RELAY_CAPTURE_DIR": str(capture_dir)}) as server:
+        yield server
+
+
+def captured(directory: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(directory.glob("*.bin")))
+
+
+def run_session(server: RunningServer, probe: Child, xvfb: XvfbDisplay) -> None:
+    edit = json.loads(probe.seen[0])["edit"]
+    probe.write(f"label {DRAWN}")
+    issued = issue_code(server)
+    host = start_host(server, issued.code, xvfb.name, "--accept", "--grant-control")
+    seen = {SessionLive: threading.Event(), ControlGrant: threading.Event(), DecodedFrame: threading.Event()}
+
+    def on_event(event: object) -> None:
+        if type(event) in seen:
+            seen[type(event)].set()
+
+    config = LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), issued.token, Role.VIEWER,
+                        bytes.fromhex(issued.secret), server.ssl_context())
+    session = ViewerSession(config, on_event)
+    session.start()
+    try:
+        assert seen[SessionLive].wait(30), "the session did not go live"
+        assert seen[DecodedFrame].wait(30), "no video frame arrived"
+        session.request_control()
+        assert seen[ControlGrant].wait(10), "control was not granted"
+        session.send(ChatLine(CHATTED, "agent"))
+        x, y = edit["x"] + edit["w"] // 2, edit["y"] + edit["h"] // 2
+        session.send(PointerButton(x, y, 1, True))
+        session.send(PointerButton(x, y, 1, False))
+        for char in TYPED:
+            session.send(KeyInput(char, True, 0, char))
+            session.send(KeyInput(char, False, 0, char))
+        probe.wait_event("text", timeout=20, text=TYPED)
+        session.end("test over")
+        host.wait_event("ended", timeout=10)
+    finally:
+        session.close()
+        host.stop()
+
+
+def test_relayed_bytes_hold_no_plaintext(capturing_server: RunningServer, probe: Child, xvfb: XvfbDisplay,
+                                         capture_dir: Path) -> None:
+    run_session(capturing_server, probe, xvfb)
+    wire = captured(capture_dir)
+    assert len(wire) > 10_000, "the relay captured too little: the session did not really run"
+    # A plaintext encoding would show every marker: the search can find them if they were there.
+    assert CHATTED.encode() in encode_message(ChatLine(CHATTED, "agent"))
+    for marker in (TYPED.encode(), CHATTED.encode(), DRAWN.encode(), "비밀".encode()):
+        assert marker not in wire
+    for pattern in H264_SPS:
+        assert pattern not in wire
