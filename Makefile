@@ -11,9 +11,9 @@ APT_PACKAGES := xvfb xauth x11-utils libegl1 libgl1 libdbus-1-3 libfontconfig1 l
 	libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libpulse0 \
 	gcc libc6-dev linux-libc-dev fonts-nanum xdotool
 
-.PHONY: test demo deps system-deps venv lint unit clean
+.PHONY: test demo deps system-deps venv translations lint clean
 
-deps: system-deps venv
+deps: system-deps venv translations
 
 system-deps:
 	@bash tools/ensure_system_deps.sh $(APT_PACKAGES)
@@ -25,8 +25,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
-	$(PY) -m resources.translations.build
 	@touch $@
+
+translations: venv
+	@$(PY) -m resources.translations.build
 
 lint: deps
 	$(VENV)/bin/ruff check .
