@@ -10,7 +10,7 @@ import json
 import sys
 import threading
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from host_module.dialogs import CodeDialog, consent_box, control_box
@@ -28,10 +28,6 @@ from transport.tls import pinned_ssl_context
 from ui.bridge import EventBridge
 
 ENDING = (SessionEnded, PeerError, LinkClosed)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("HostApp", text)
 
 
 def emit_json(enabled: bool, record: dict[str, object]) -> None:
@@ -72,10 +68,10 @@ class HostApp:
             self._ask_control()
         elif isinstance(event, HandshakeComplete):
             self.notice.set_sas(event.sas)
-            self.notice.set_state(tr("Secured. Waiting for your answer…"))
+            self.notice.show_secured()
             emit_json(self.options.events_stdout, {"event": "secured", "sas": event.sas})
         elif isinstance(event, SessionLive):
-            self.notice.set_state(tr("Remote support in progress"))
+            self.notice.show_live()
             emit_json(self.options.events_stdout, {"event": "live"})
         elif isinstance(event, ENDING):
             self._finish(event.reason)
@@ -137,8 +133,7 @@ class HostApp:
         self.session.close()
         for box in self._boxes:
             box.close()
-        self.notice.set_state(tr("Remote support ended: {reason}").format(reason=reason))
-        self.notice.set_control(False)
+        self.notice.show_ended(reason)
         emit_json(self.options.events_stdout, {
             "event": "ended", "reason": reason, "frames_sent": self.session.pump.frames_sent,
             "video_bytes": self.session.pump.bytes_sent, "input_dropped": self.session.gate.dropped})

@@ -15,26 +15,24 @@ from PySide6.QtWidgets import (
 )
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("HostDialogs", text)
-
-
 class CodeDialog(QDialog):
     """Asks for the 6-digit connection code."""
 
     def __init__(self, parent: QWidget | None = None, error: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Ferry remote support"))
+        self.setWindowTitle(QCoreApplication.translate("HostDialogs", "Ferry remote support"))
         self.code_edit = QLineEdit()
         self.code_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,6}")))
         self.code_edit.setPlaceholderText("123456")
-        prompt = QLabel(tr("Type the 6-digit connection code the agent gave you:"))
+        prompt = QLabel(QCoreApplication.translate(
+            "HostDialogs", "Type the 6-digit connection code the agent gave you:"))
         prompt.setBuddy(self.code_edit)
         self.error_label = QLabel(error)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Connect"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            QCoreApplication.translate("HostDialogs", "Connect"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -48,18 +46,27 @@ class CodeDialog(QDialog):
 
 def consent_box(agent: str, company: str, sas: str, parent: QWidget | None = None) -> QMessageBox:
     """A non-modal question: may this agent see the screen?"""
-    text = tr("{agent} of {company} asks to see your screen for remote support.\n\n"
-              "Security code: {sas}. If the agent reads you a different code, refuse.\n\n"
-              "Nothing is shared until you allow it.").format(agent=agent, company=company,
-                                                               sas=f"{sas[:3]} {sas[3:]}")
-    return _question(tr("Allow remote support?"), text, tr("Allow"), tr("Refuse"), parent)
+    text = QCoreApplication.translate(
+        "HostDialogs",
+        "{agent} of {company} asks to see your screen for remote support.\n\n"
+        "Security code: {sas}. If the agent reads you a different code, refuse.\n\n"
+        "Nothing is shared until you allow it.",
+    ).format(agent=agent, company=company, sas=f"{sas[:3]} {sas[3:]}")
+    title = QCoreApplication.translate("HostDialogs", "Allow remote support?")
+    allow = QCoreApplication.translate("HostDialogs", "Allow")
+    return _question(title, text, allow, QCoreApplication.translate("HostDialogs", "Refuse"), parent)
 
 
 def control_box(agent: str, parent: QWidget | None = None) -> QMessageBox:
     """A non-modal question: may the agent use the mouse and keyboard?"""
-    text = tr("{agent} asks to control your mouse and keyboard. You can take control back at any time "
-              "from the notice window.").format(agent=agent)
-    return _question(tr("Allow control?"), text, tr("Allow control"), tr("Refuse"), parent)
+    text = QCoreApplication.translate(
+        "HostDialogs",
+        "{agent} asks to control your mouse and keyboard. You can take control back at any time "
+        "from the notice window.",
+    ).format(agent=agent)
+    title = QCoreApplication.translate("HostDialogs", "Allow control?")
+    allow = QCoreApplication.translate("HostDialogs", "Allow control")
+    return _question(title, text, allow, QCoreApplication.translate("HostDialogs", "Refuse"), parent)
 
 
 def _question(title: str, text: str, yes: str, no: str, parent: QWidget | None) -> QMessageBox:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("NoticeWindow", text)
 
 
 class NoticeWindow(QWidget):
@@ -21,16 +17,16 @@ class NoticeWindow(QWidget):
 
     def __init__(self, agent_name: str, company: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
-        self.setWindowTitle(tr("Ferry remote support"))
+        self.setWindowTitle(self.tr("Ferry remote support"))
         self._started = time.monotonic()
-        self.agent_label = QLabel(tr("Agent: {name} ({company})").format(name=agent_name, company=company))
-        self.sas_label = QLabel(tr("Security code: —"))
-        self.state_label = QLabel(tr("Connecting…"))
-        self.control_label = QLabel(tr("The agent can only watch."))
-        self.elapsed_label = QLabel(tr("Connected for less than a minute"))
-        self.revoke_button = QPushButton(tr("Take back control"))
+        self.agent_label = QLabel(self.tr("Agent: {name} ({company})").format(name=agent_name, company=company))
+        self.sas_label = QLabel(self.tr("Security code: —"))
+        self.state_label = QLabel(self.tr("Connecting…"))
+        self.control_label = QLabel(self.tr("The agent can only watch."))
+        self.elapsed_label = QLabel(self.tr("Connected for less than a minute"))
+        self.revoke_button = QPushButton(self.tr("Take back control"))
         self.revoke_button.setEnabled(False)
-        self.end_button = QPushButton(tr("End"))
+        self.end_button = QPushButton(self.tr("End"))
         self.revoke_button.clicked.connect(self.revoke_requested)
         self.end_button.clicked.connect(self.end_requested)
         self._layout()
@@ -56,17 +52,27 @@ class NoticeWindow(QWidget):
             self.move(area.right() - self.width() - 24, area.top() + 24)
 
     def set_sas(self, sas: str) -> None:
-        self.sas_label.setText(tr("Security code: {sas}").format(sas=f"{sas[:3]} {sas[3:]}"))
+        self.sas_label.setText(self.tr("Security code: {sas}").format(sas=f"{sas[:3]} {sas[3:]}"))
 
     def set_state(self, text: str) -> None:
         self.state_label.setText(text)
 
+    def show_secured(self) -> None:
+        self.set_state(self.tr("Secured. Waiting for your answer…"))
+
+    def show_live(self) -> None:
+        self.set_state(self.tr("Remote support in progress"))
+
+    def show_ended(self, reason: str) -> None:
+        self.set_state(self.tr("Remote support ended: {reason}").format(reason=reason))
+        self.set_control(False)
+
     def set_control(self, granted: bool) -> None:
         self.revoke_button.setEnabled(granted)
-        self.control_label.setText(tr("The agent controls your mouse and keyboard.") if granted
-                                   else tr("The agent can only watch."))
+        self.control_label.setText(self.tr("The agent controls your mouse and keyboard.") if granted
+                                   else self.tr("The agent can only watch."))
 
     def _on_timer_timeout(self) -> None:
         minutes = int(time.monotonic() - self._started) // 60
         if minutes:
-            self.elapsed_label.setText(tr("Connected for {minutes} min").format(minutes=minutes))
+            self.elapsed_label.setText(self.tr("Connected for {minutes} min").format(minutes=minutes))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
@@ -22,10 +22,6 @@ from viewer.session import DecodedFrame, ViewerSession
 
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
 CLOSE_AFTER_END_MS = 4000
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ViewerWindow", text)
 
 
 class LatestFrame:
@@ -65,21 +61,21 @@ class ViewerWindow(QMainWindow):
         self.view = FrameView(self)
         self.view.input_produced.connect(self._on_view_input_produced)
         self.setCentralWidget(self.view)
-        self._status = QLabel(tr("Connecting to the relay…"))
+        self._status = QLabel(self.tr("Connecting to the relay…"))
         self.statusBar().addWidget(self._status, 1)
         self._sas_label = QLabel("")
         self.statusBar().addPermanentWidget(self._sas_label)
         self._build_toolbar()
-        self.setWindowTitle(title or tr("Ferry viewer"))
+        self.setWindowTitle(title or self.tr("Ferry viewer"))
         self.resize(1280, 760)
         bridge.connect_handler(self._on_bridge_posted)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar(tr("Session"), self)
-        self.request_control_action = QAction(tr("Request control"), self)
+        bar = QToolBar(self.tr("Session"), self)
+        self.request_control_action = QAction(self.tr("Request control"), self)
         self.request_control_action.triggered.connect(self._on_request_control_triggered)
         self.request_control_action.setEnabled(False)
-        self.end_action = QAction(tr("End session"), self)
+        self.end_action = QAction(self.tr("End session"), self)
         self.end_action.setShortcut(QKeySequence(END_SHORTCUT))
         self.end_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.end_action.triggered.connect(self._on_end_triggered)
@@ -128,27 +124,27 @@ class ViewerWindow(QMainWindow):
             self.view.input_enabled = True
             self.request_control_action.setEnabled(False)
             self.view.setFocus()
-            self._set_status(tr("You have control of the customer's mouse and keyboard."))
+            self._set_status(self.tr("You have control of the customer's mouse and keyboard."))
         elif isinstance(message, ControlRevoke):
             self.view.input_enabled = False
             self.request_control_action.setEnabled(not self._ended)
-            self._set_status(tr("View only: the customer has not given control.") + _reason(message.reason))
+            self._set_status(self.tr("View only: the customer has not given control.") + _reason(message.reason))
         elif isinstance(message, HostInfo):
-            self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + tr("Ferry viewer"))
+            self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + self.tr("Ferry viewer"))
         elif isinstance(message, ChatLine):
             self.statusBar().showMessage(f"{message.sender}: {message.text}", 10000)
 
     def _on_state_event(self, event: object) -> None:
         if isinstance(event, LinkConnected):
-            self._set_status(tr("Waiting for the customer to connect…"))
+            self._set_status(self.tr("Waiting for the customer to connect…"))
         elif isinstance(event, LinkPaired):
-            self._set_status(tr("Securing the connection…"))
+            self._set_status(self.tr("Securing the connection…"))
         elif isinstance(event, HandshakeComplete):
-            self._sas_label.setText(tr("Security code: {sas}").format(sas=_spaced(event.sas)))
-            self._set_status(tr("Waiting for the customer to agree…"))
+            self._sas_label.setText(self.tr("Security code: {sas}").format(sas=_spaced(event.sas)))
+            self._set_status(self.tr("Waiting for the customer to agree…"))
         elif isinstance(event, SessionLive):
             self.request_control_action.setEnabled(True)
-            self._set_status(tr("Live. View only until the customer gives control."))
+            self._set_status(self.tr("Live. View only until the customer gives control."))
         elif isinstance(event, SessionEnded | PeerError | LinkClosed):
             self._finish(event.reason)
 
@@ -159,7 +155,7 @@ class ViewerWindow(QMainWindow):
         self.view.input_enabled = False
         self.request_control_action.setEnabled(False)
         self.end_action.setEnabled(False)
-        self._set_status(tr("Session ended: {reason}").format(reason=reason))
+        self._set_status(self.tr("Session ended: {reason}").format(reason=reason))
         self.session_ended.emit(reason)
         QTimer.singleShot(CLOSE_AFTER_END_MS, self.close)
 
@@ -171,7 +167,7 @@ class ViewerWindow(QMainWindow):
 
     def _on_request_control_triggered(self) -> None:
         self._session.request_control()
-        self._set_status(tr("Control requested; waiting for the customer…"))
+        self._set_status(self.tr("Control requested; waiting for the customer…"))
 
     def _on_end_triggered(self) -> None:
         self._session.end("ended by the agent")

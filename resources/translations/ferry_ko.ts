@@ -72,42 +72,24 @@
     </message>
 </context>
 <context>
-    <name>HostApp</name>
-    <message>
-        <location filename="../../host_module/app.py" line="75"/>
-        <source>Secured. Waiting for your answer…</source>
-        <translation>보안 연결이 완료되었습니다. 고객님의 응답을 기다리는 중…</translation>
-    </message>
-    <message>
-        <location filename="../../host_module/app.py" line="78"/>
-        <source>Remote support in progress</source>
-        <translation>원격지원 진행 중</translation>
-    </message>
-    <message>
-        <location filename="../../host_module/app.py" line="140"/>
-        <source>Remote support ended: {reason}</source>
-        <translation>원격지원이 종료되었습니다: {reason}</translation>
-    </message>
-</context>
-<context>
     <name>HostDialogs</name>
     <message>
-        <location filename="../../host_module/dialogs.py" line="27"/>
+        <location filename="../../host_module/dialogs.py" line="23"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="31"/>
+        <location filename="../../host_module/dialogs.py" line="27"/>
         <source>Type the 6-digit connection code the agent gave you:</source>
         <translation>상담원이 알려 드린 6자리 접속 코드를 입력하세요:</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="37"/>
+        <location filename="../../host_module/dialogs.py" line="35"/>
         <source>Connect</source>
         <translation>접속</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="51"/>
+        <location filename="../../host_module/dialogs.py" line="49"/>
         <source>{agent} of {company} asks to see your screen for remote support.
 
 Security code: {sas}. If the agent reads you a different code, refuse.
@@ -125,28 +107,28 @@ Nothing is shared until you allow it.</source>
         <translation>원격지원을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="55"/>
+        <location filename="../../host_module/dialogs.py" line="56"/>
         <source>Allow</source>
         <translation>허용</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="55"/>
-        <location filename="../../host_module/dialogs.py" line="62"/>
+        <location filename="../../host_module/dialogs.py" line="57"/>
+        <location filename="../../host_module/dialogs.py" line="69"/>
         <source>Refuse</source>
         <translation>거부</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="60"/>
+        <location filename="../../host_module/dialogs.py" line="62"/>
         <source>{agent} asks to control your mouse and keyboard. You can take control back at any time from the notice window.</source>
         <translation>{agent} 상담원이 고객님 PC의 마우스와 키보드 제어권을 요청합니다. 접속 안내 창에서 언제든지 제어권을 회수할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="62"/>
+        <location filename="../../host_module/dialogs.py" line="67"/>
         <source>Allow control?</source>
         <translation>제어권을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="62"/>
+        <location filename="../../host_module/dialogs.py" line="68"/>
         <source>Allow control</source>
         <translation>제어 허용</translation>
     </message>
@@ -301,58 +283,73 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>NoticeWindow</name>
     <message>
-        <location filename="../../host_module/notice.py" line="24"/>
+        <location filename="../../host_module/notice.py" line="20"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="26"/>
+        <location filename="../../host_module/notice.py" line="22"/>
         <source>Agent: {name} ({company})</source>
         <translation>상담원: {name} ({company})</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="27"/>
+        <location filename="../../host_module/notice.py" line="23"/>
         <source>Security code: —</source>
         <translation>보안 코드: —</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="28"/>
+        <location filename="../../host_module/notice.py" line="24"/>
         <source>Connecting…</source>
         <translation>연결 중…</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="29"/>
-        <location filename="../../host_module/notice.py" line="67"/>
+        <location filename="../../host_module/notice.py" line="25"/>
+        <location filename="../../host_module/notice.py" line="73"/>
         <source>The agent can only watch.</source>
         <translation>상담원은 화면 보기만 할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="30"/>
+        <location filename="../../host_module/notice.py" line="26"/>
         <source>Connected for less than a minute</source>
         <translation>연결 시간: 1분 미만</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="31"/>
+        <location filename="../../host_module/notice.py" line="27"/>
         <source>Take back control</source>
         <translation>제어권 회수</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="33"/>
+        <location filename="../../host_module/notice.py" line="29"/>
         <source>End</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="59"/>
+        <location filename="../../host_module/notice.py" line="55"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="66"/>
+        <location filename="../../host_module/notice.py" line="61"/>
+        <source>Secured. Waiting for your answer…</source>
+        <translation>보안 연결이 완료되었습니다. 고객님의 응답을 기다리는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="64"/>
+        <source>Remote support in progress</source>
+        <translation>원격지원 진행 중</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="67"/>
+        <source>Remote support ended: {reason}</source>
+        <translation>원격지원이 종료되었습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="72"/>
         <source>The agent controls your mouse and keyboard.</source>
         <translation>상담원이 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="72"/>
+        <location filename="../../host_module/notice.py" line="78"/>
         <source>Connected for {minutes} min</source>
         <translation>연결 시간: {minutes}분</translation>
     </message>
@@ -406,73 +403,73 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>ViewerWindow</name>
     <message>
-        <location filename="../../viewer/window.py" line="68"/>
+        <location filename="../../viewer/window.py" line="64"/>
         <source>Connecting to the relay…</source>
         <translation>중계 서버에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="73"/>
-        <location filename="../../viewer/window.py" line="137"/>
+        <location filename="../../viewer/window.py" line="69"/>
+        <location filename="../../viewer/window.py" line="133"/>
         <source>Ferry viewer</source>
         <translation>Ferry 뷰어</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="78"/>
+        <location filename="../../viewer/window.py" line="74"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="79"/>
+        <location filename="../../viewer/window.py" line="75"/>
         <source>Request control</source>
         <translation>제어권 요청</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="82"/>
+        <location filename="../../viewer/window.py" line="78"/>
         <source>End session</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="131"/>
+        <location filename="../../viewer/window.py" line="127"/>
         <source>You have control of the customer&apos;s mouse and keyboard.</source>
         <translation>고객 PC의 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="135"/>
+        <location filename="../../viewer/window.py" line="131"/>
         <source>View only: the customer has not given control.</source>
         <translation>화면 보기 전용: 고객이 제어권을 허용하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="143"/>
+        <location filename="../../viewer/window.py" line="139"/>
         <source>Waiting for the customer to connect…</source>
         <translation>고객의 접속을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="145"/>
+        <location filename="../../viewer/window.py" line="141"/>
         <source>Securing the connection…</source>
         <translation>보안 연결을 설정하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="147"/>
+        <location filename="../../viewer/window.py" line="143"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="148"/>
+        <location filename="../../viewer/window.py" line="144"/>
         <source>Waiting for the customer to agree…</source>
         <translation>고객의 동의를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="151"/>
+        <location filename="../../viewer/window.py" line="147"/>
         <source>Live. View only until the customer gives control.</source>
         <translation>연결되었습니다. 고객이 제어권을 허용할 때까지 화면 보기만 가능합니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="162"/>
+        <location filename="../../viewer/window.py" line="158"/>
         <source>Session ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="174"/>
+        <location filename="../../viewer/window.py" line="170"/>
         <source>Control requested; waiting for the customer…</source>
         <translation>제어권을 요청했습니다. 고객의 응답을 기다리는 중…</translation>
     </message>
