@@ -113,6 +113,7 @@ class Pair:
     finished: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     end_reason: str | None = None
     bytes_relayed: int = 0
+    closing: bool = False  # _finish has begun: a leg arriving now is too late
 
 
 class Relay:
@@ -153,7 +154,7 @@ class Relay:
 
     def _attach(self, session_id: str, role: str, websocket: WebSocket) -> tuple[Pair, Leg]:
         pair = self._pairs.setdefault(session_id, Pair(session_id))
-        if pair.end_requested.is_set() or pair.finished.is_set():
+        if pair.closing or pair.end_requested.is_set() or pair.finished.is_set():
             raise RelayRefusedError(CLOSE_ENDED, "the session has ended")
         if role in pair.legs:
             raise RelayRefusedError(CLOSE_ROLE_TAKEN, f"a {role} is already connected to this session")
@@ -255,6 +256,7 @@ class Relay:
         await close_quietly(leg.websocket, CLOSE_NORMAL, reason)
 
     async def _finish(self, pair: Pair, departed: str | None) -> None:
+        pair.closing = True
         reason = pair.end_reason or (f"{departed} disconnected" if departed else "the session has ended")
         for leg in pair.legs.values():
             if leg.role == departed:

@@ -18,6 +18,7 @@ import pytest
 from protocol.events import SessionLive
 from protocol.messages import ChatLine, ControlGrant, KeyInput, PointerButton, encode_message
 from protocol.session import Role
+from protocol.wire import HEADER_SIZE
 from tests.xvfb import XvfbDisplay
 from tools.harness import Child, issue_code, start_host
 from tools.server_process import RunningServer, running_server
@@ -45,8 +46,17 @@ def capturing_server(tmp_path: Path, capture_dir: Path) -> Iterator[RunningServe
         yield server
 
 
-def captured(directory: Path) -> bytes:
-    return b"".join(path.read_bytes() for path in sorted(directory.glob("*.bin")))
+def captured(directory: Path) -> list[bytes]:
+    """Every relayed message, from the server's capture files (4-byte length, then the message)."""
+    messages = []
+    for path in sorted(directory.glob("*.bin")):
+        data = path.read_bytes()
+        offset = 0
+        while offset < len(data):
+            length = int.from_bytes(data[offset:offset + 4], "big")
+            messages.append(data[offset + 4:offset + 4 + length])
+            offset += 4 + length
+    return messages
 
 
 def run_session(server: RunningServer, probe: Child, xvfb: XvfbDisplay) -> None:
@@ -87,11 +97,13 @@ def run_session(server: RunningServer, probe: Child, xvfb: XvfbDisplay) -> None:
 def test_relayed_bytes_hold_no_plaintext(capturing_server: RunningServer, probe: Child, xvfb: XvfbDisplay,
                                          capture_dir: Path) -> None:
     run_session(capturing_server, probe, xvfb)
-    wire = captured(capture_dir)
-    assert len(wire) > 10_000, "the relay captured too little: the session did not really run"
+    messages = captured(capture_dir)
+    assert sum(map(len, messages)) > 10_000, "the relay captured too little: the session did not really run"
     # A plaintext encoding would show every marker: the search can find them if they were there.
     assert CHATTED.encode() in encode_message(ChatLine(CHATTED, "agent"))
-    for marker in (TYPED.encode(), CHATTED.encode(), DRAWN.encode(), "비밀".encode()):
-        assert marker not in wire
-    for pattern in H264_SPS:
-        assert pattern not in wire
+    for message in messages:
+        for marker in (TYPED.encode(), CHATTED.encode(), DRAWN.encode(), "비밀".encode()):
+            assert marker not in message
+        body = message[HEADER_SIZE:]  # the header (magic, version, kind, length, counter) is public
+        for pattern in H264_SPS:
+            assert pattern not in body
