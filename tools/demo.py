@@ -186,7 +186,8 @@ class Demo:
         for line in self.report["steps"]:
             print(line)
         if viewer:
-            print(f"video: {viewer.get('frames')} frames decoded, {viewer.get('fps')} fps while changing, "
+            print(f"video: {viewer.get('frames')} frames decoded (a still screen sends none), "
+                  f"{viewer.get('fps')} fps from first to last frame, "
                   f"capture→decode latency median {viewer.get('latency_p50_ms')} ms")
             print(f"bytes: {viewer.get('bytes_in')} received by the viewer, {viewer.get('bytes_out')} sent; "
                   f"host encoded {host.get('video_bytes')} bytes of video in {host.get('frames_sent')} frames")
