@@ -118,7 +118,6 @@ def run_window(options: ViewerOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     import resources
-    from ui.bridge import EventBridge
     from ui.i18n import install_translators
     from ui.signals import stop_on_signals
     from viewer.window import ViewerWindow
@@ -126,21 +125,18 @@ def run_window(options: ViewerOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_translators(app, Path(resources.__path__[0]) / "translations")
     printer = EventPrinter(options.events_stdout)
-    bridge = EventBridge()
     holder: list[ViewerWindow] = []
 
     def on_event(event: object) -> None:
-        if isinstance(event, DecodedFrame):
-            if holder and holder[0].frame_posted(event):
-                bridge.post(event)
-            return
-        printer(describe(event))
+        if not isinstance(event, DecodedFrame):
+            printer(describe(event))
         if isinstance(event, SessionLive) and options.request_control:
             session.request_control()
-        bridge.post(event)
+        if holder:
+            holder[0].deliver(event)
 
     session = ViewerSession(link_config(options), on_event, _tap(options))
-    window = ViewerWindow(session, bridge)
+    window = ViewerWindow(session)
     window.geometry_reported.connect(lambda rect: printer({"event": "view_geometry", **rect}))
     holder.append(window)
     stop_on_signals(window.close)

@@ -1,7 +1,8 @@
 """The viewer's main window: the customer's screen, control and session state.
 
-The window owns no socket: it gets a ViewerSession (model) and an EventBridge
-(worker → GUI path) and reacts to events; input goes out through the session.
+The window owns no socket: it gets a ViewerSession (model), receives the session's events from
+worker threads through ``deliver`` (an EventBridge carries them to the GUI thread), and sends input
+out through the session.
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ class ViewerWindow(QMainWindow):
     session_ended = Signal(str)
     geometry_reported = Signal(dict)
 
-    def __init__(self, session: ViewerSession, bridge: EventBridge, title: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: ViewerSession, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self._bridge = EventBridge(self)
         self._latest = LatestFrame()
         self._ended = False
         self._frames_shown = 0
@@ -68,7 +69,7 @@ class ViewerWindow(QMainWindow):
         self._build_toolbar()
         self.setWindowTitle(title or self.tr("Ferry viewer"))
         self.resize(1280, 760)
-        bridge.connect_handler(self._on_bridge_posted)
+        self._bridge.connect_handler(self._on_bridge_posted)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Session"), self)
@@ -83,9 +84,10 @@ class ViewerWindow(QMainWindow):
         bar.addAction(self.end_action)
         self.addToolBar(bar)
 
-    def frame_posted(self, frame: DecodedFrame) -> bool:
-        """Called from the decode thread; True when the GUI must be nudged."""
-        return self._latest.put(frame)
+    def deliver(self, event: object) -> None:
+        """Hand a session event to the window from any thread; of decoded frames the newest wins."""
+        if not isinstance(event, DecodedFrame) or self._latest.put(event):
+            self._bridge.post(event)
 
     def _on_bridge_posted(self, event: object) -> None:
         if isinstance(event, DecodedFrame):

@@ -28,8 +28,7 @@ from tools.harness import Child, issue_code, start_host, start_viewer
 from tools.server_process import RunningServer
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
-from ui.bridge import EventBridge
-from viewer.session import DecodedFrame, ViewerSession
+from viewer.session import ViewerSession
 from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
@@ -73,21 +72,17 @@ def viewer(server: RunningServer, probe: Child, xvfb: XvfbDisplay, qtbot: QtBot)
     issued = issue_code(server)
     host = start_host(server, issued.code, xvfb.name, "--accept", "--grant-control")
     tap = Tap()
-    bridge = EventBridge()
     context = pinned_ssl_context(server.url, fingerprint=server.fingerprint)
     config = LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), issued.token, Role.VIEWER,
                         bytes.fromhex(issued.secret), context)
     holder: list[ViewerWindow] = []
 
     def on_event(event: object) -> None:
-        if isinstance(event, DecodedFrame):
-            if holder and holder[0].frame_posted(event):
-                bridge.post(event)
-            return
-        bridge.post(event)
+        if holder:
+            holder[0].deliver(event)
 
     session = ViewerSession(config, on_event, tap)
-    window = ViewerWindow(session, bridge)
+    window = ViewerWindow(session)
     holder.append(window)
     qtbot.addWidget(window)
     window.show()
