@@ -70,7 +70,8 @@ class HostSession:
         self._on_event = on_event
         self._policy = policy
         self.gate = ControlGate(injector)
-        self.pump = VideoPump(display, self._send_frame, on_started=self._on_pump_started)
+        self.pump = VideoPump(display, self._send_frame, on_started=self._on_pump_started,
+                              on_failed=self._on_pump_failed)
         self.link = SessionLink(link_config, self._on_link_event)
         self._ended = False
 
@@ -119,6 +120,9 @@ class HostSession:
 
     def _on_live(self, _event: SessionLive) -> None:
         self.pump.start()
+
+    def _on_pump_failed(self, reason: str) -> None:
+        self.end(f"the customer's screen could not be shared ({reason})")
 
     def _on_pump_started(self, width: int, height: int) -> None:
         pc_name = socket.gethostname()[:64]

@@ -16,21 +16,25 @@ from collections.abc import Callable
 
 from capture.damage import DamageDetector
 from capture.encoder import H264Encoder
+from capture.errors import CaptureError
 from capture.screen import ScreenGrabber
 from protocol.messages import VideoFrame
 
 log = logging.getLogger(__name__)
 SendFrame = Callable[[VideoFrame], None]
 OnStarted = Callable[[int, int], None]
+OnFailed = Callable[[str], None]
 
 
 class VideoPump:
     """Runs the video path of one session in a background thread."""
 
     def __init__(self, display: str | None, send: SendFrame, *, monitor: int = 1,
-                 interval: float = 0.008, max_in_flight: int = 2, on_started: OnStarted | None = None) -> None:
+                 interval: float = 0.008, max_in_flight: int = 2, on_started: OnStarted | None = None,
+                 on_failed: OnFailed | None = None) -> None:
         self._display = display
         self._on_started = on_started
+        self._on_failed = on_failed
         self._monitor = monitor
         self._send = send
         self._interval = interval
@@ -71,24 +75,35 @@ class VideoPump:
             return self._last_sent - self._last_acked
 
     def _run(self) -> None:
-        grabber = ScreenGrabber(display=self._display, monitor=self._monitor)
         try:
-            width, height = grabber.size
-            self.screen_size = (width, height)
-            if self._on_started is not None:
-                self._on_started(width, height)
-            encoder = H264Encoder(width, height)
-            detector = DamageDetector(width, height)
-            next_tick = time.monotonic()
-            while not self._stop.is_set():
-                self._tick(grabber, encoder, detector)
-                next_tick = max(next_tick + self._interval, time.monotonic())
-                self._stop.wait(max(0.0, next_tick - time.monotonic()))
-        except Exception:
-            log.exception("the video path stopped")
-            raise
+            grabber = ScreenGrabber(display=self._display, monitor=self._monitor)
+        except CaptureError as exc:
+            self._fail(exc)
+            return
+        try:
+            self._loop(grabber)
+        except (CaptureError, OSError) as exc:
+            self._fail(exc)
         finally:
             grabber.close()
+
+    def _fail(self, exc: Exception) -> None:
+        log.error("the video path stopped: %s", exc)
+        if self._on_failed is not None:
+            self._on_failed(str(exc))
+
+    def _loop(self, grabber: ScreenGrabber) -> None:
+        width, height = grabber.size
+        self.screen_size = (width, height)
+        if self._on_started is not None:
+            self._on_started(width, height)
+        encoder = H264Encoder(width, height)
+        detector = DamageDetector(width, height)
+        next_tick = time.monotonic()
+        while not self._stop.is_set():
+            self._tick(grabber, encoder, detector)
+            next_tick = max(next_tick + self._interval, time.monotonic())
+            self._stop.wait(max(0.0, next_tick - time.monotonic()))
 
     def _tick(self, grabber: ScreenGrabber, encoder: H264Encoder, detector: DamageDetector) -> None:
         forced = self._keyframe_wanted.is_set()
