@@ -21,7 +21,8 @@ system-deps:
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@command -v $(PYTHON) >/dev/null || { echo "Ferry needs $(PYTHON) on PATH"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "Ferry needs $(PYTHON) on PATH (Debian: apt-get install python3.11)"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash tools/ensure_system_deps.sh python3.11-venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
