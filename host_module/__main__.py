@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import resources
     from host_module.app import HostApp, obtain_ticket
+    from input_injection.errors import InjectionError
     from transport.tls import TlsError
     from ui.i18n import install_translators
 
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ticket is None:
             return 1
         host = HostApp(options, ticket)
-    except (HostError, TlsError) as exc:
+    except (HostError, TlsError, InjectionError) as exc:
         print(f"ferry-host: {exc}", file=sys.stderr)
         return 4
     from ui.signals import stop_on_signals
@@ -46,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop_on_signals(lambda: host.end_now("the host program was stopped"))
     host.start()
     app.exec()
-    return 0 if host.ended_reason is not None else 1
+    if host.ended_reason is None:
+        return 1
+    return 5 if host.ended_on_error else 0
 
 
 if __name__ == "__main__":

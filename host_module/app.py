@@ -10,7 +10,7 @@ import json
 import sys
 import threading
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from host_module.dialogs import CodeDialog, consent_box, control_box
@@ -18,16 +18,13 @@ from host_module.errors import JoinError
 from host_module.join import JoinTicket, join_by_code
 from host_module.notice import NoticeWindow
 from host_module.options import HostOptions
-from host_module.session import ConsentNeeded, ControlAsked, HostPolicy, HostSession
+from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, HostPolicy, HostSession
 from input_injection.injector import PynputInjector
-from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.events import HandshakeComplete, SessionEnded, SessionLive
 from protocol.session import Role
-from transport.events import LinkClosed
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
 from ui.bridge import EventBridge
-
-ENDING = (SessionEnded, PeerError, LinkClosed)
 
 
 def emit_json(enabled: bool, record: dict[str, object]) -> None:
@@ -50,10 +47,11 @@ class HostApp:
         context = pinned_ssl_context(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert)
         config = LinkConfig(relay_url(options.server, ticket.session_id, Role.HOST), ticket.host_token,
                             Role.HOST, ticket.secret, context)
-        self.session = HostSession(config, options.display, PynputInjector(options.display or ""),
-                                   self.bridge.post, HostPolicy())
+        self.injector = PynputInjector(options.display or "")
+        self.session = HostSession(config, options.display, self.injector, self.bridge.post, HostPolicy())
         self._boxes: list[QMessageBox] = []
         self.ended_reason: str | None = None
+        self.ended_on_error = False
 
     def start(self) -> None:
         self.notice.show()
@@ -73,8 +71,8 @@ class HostApp:
         elif isinstance(event, SessionLive):
             self.notice.show_live()
             emit_json(self.options.events_stdout, {"event": "live"})
-        elif isinstance(event, ENDING):
-            self._finish(event.reason)
+        elif isinstance(event, ENDING_EVENTS):
+            self._finish(event.reason, failed=not isinstance(event, SessionEnded))
 
     def _ask_consent(self, sas: str) -> None:
         if self.options.accept:
@@ -92,6 +90,8 @@ class HostApp:
             self.session.refuse()
 
     def _ask_control(self) -> None:
+        if self.session.gate.granted or any(box.isVisible() for box in self._boxes):
+            return  # already granted, or the customer is still answering the last request
         if self.options.grant_control:
             self._grant()
             return
@@ -111,8 +111,10 @@ class HostApp:
         emit_json(self.options.events_stdout, {"event": "control_granted"})
 
     def _open(self, box: QMessageBox) -> None:
+        box.setWindowModality(Qt.WindowModality.NonModal)  # End and Take back stay usable meanwhile
+        box.finished.connect(lambda _r: self._boxes.remove(box) if box in self._boxes else None)
         self._boxes.append(box)
-        box.open()
+        box.show()
 
     def _on_notice_revoke_requested(self) -> None:
         self.session.revoke_control()
@@ -126,12 +128,14 @@ class HostApp:
         self.session.end(reason)
         self._finish(reason)
 
-    def _finish(self, reason: str) -> None:
+    def _finish(self, reason: str, failed: bool = False) -> None:
         if self.ended_reason is not None:
             return
         self.ended_reason = reason
+        self.ended_on_error = failed
         self.session.close()
-        for box in self._boxes:
+        self.injector.close()
+        for box in list(self._boxes):
             box.close()
         self.notice.show_ended(reason)
         emit_json(self.options.events_stdout, {
@@ -157,20 +161,21 @@ def obtain_ticket(options: HostOptions) -> JoinTicket | None:
 
 def _join_in_background(options: HostOptions, code: str) -> JoinTicket:
     """Run the join request off the GUI thread while keeping the GUI responsive."""
-    result: list[JoinTicket | JoinError] = []
+    result: list[JoinTicket | Exception] = []
     done = threading.Event()
 
     def work() -> None:
         try:
             result.append(join_by_code(options.server, code, options.fingerprint, options.ca_cert))
-        except JoinError as exc:
+        except Exception as exc:  # handed to the GUI thread, which shows it or raises it
             result.append(exc)
-        done.set()
+        finally:
+            done.set()
 
     threading.Thread(target=work, daemon=True).start()
     while not done.wait(0.02):
         QApplication.processEvents()
     outcome = result[0]
-    if isinstance(outcome, JoinError):
+    if isinstance(outcome, Exception):
         raise outcome
     return outcome

@@ -9,7 +9,7 @@ import socket
 import requests
 
 from host_module.errors import JoinError
-from transport.tls import pinned_session
+from transport.tls import PinnedCertificateError, TlsError, pinned_session
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,15 +34,16 @@ def join_by_code(server: str, code: str, fingerprint: str | None, ca_cert: str |
     if not (len(code) == 6 and code.isdigit()):
         raise JoinError("The connection code has 6 digits. Check the code the agent gave you and type it again.")
     pc_name, os_name = machine_description()
-    http = pinned_session(server, fingerprint=fingerprint, cafile=ca_cert)
     try:
-        reply = http.post(f"{server.rstrip('/')}/api/v1/sessions/join",
-                          json={"code": code, "pc_name": pc_name, "os": os_name}, timeout=15)
-    except requests.RequestException as exc:
+        with pinned_session(server, fingerprint=fingerprint, cafile=ca_cert) as http:
+            reply = http.post(f"{server.rstrip('/')}/api/v1/sessions/join",
+                              json={"code": code, "pc_name": pc_name, "os": os_name}, timeout=15)
+    except PinnedCertificateError as exc:
+        raise JoinError(f"The support server's certificate is not the expected one, so Ferry did not "
+                        f"connect. Ask the agent for a new program or address. ({exc})") from exc
+    except (requests.RequestException, TlsError) as exc:
         raise JoinError(f"Could not reach the support server at {server}. Check your internet connection "
                         f"and try again. ({exc.__class__.__name__})") from exc
-    finally:
-        http.close()
     return _ticket(reply)
 
 
@@ -55,9 +56,13 @@ _STATUS_TEXT = {
 
 def _ticket(reply: requests.Response) -> JoinTicket:
     if reply.status_code == 200:
-        body = reply.json()
-        return JoinTicket(body["session_id"], body["host_token"], bytes.fromhex(body["secret"]),
-                          body.get("agent_name", ""), body.get("company", ""))
+        try:
+            body = reply.json()
+            return JoinTicket(str(body["session_id"]), str(body["host_token"]), bytes.fromhex(body["secret"]),
+                              str(body.get("agent_name", "")), str(body.get("company", "")))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise JoinError("The support server gave an answer Ferry does not understand. Try again, or "
+                            "ask the agent whether the server was updated.") from exc
     template = _STATUS_TEXT.get(reply.status_code)
     if template is None:
         detail = _detail(reply)

@@ -1,25 +1,29 @@
 """The host's session core, free of Qt: consent, video, and input behind the control gate.
 
 Rules: nothing is captured before the session is LIVE, and it goes LIVE only by
-``accept()`` (the customer's consent, or the policy that needs none). Input from
-the viewer reaches the injector only through the ControlGate, and only while
-control is granted; everything else is dropped and counted. Events for the UI go
-to ``on_event`` from worker threads.
+``accept()`` (the customer's consent, or the policy that needs none); once ended,
+nothing starts again. Input from the viewer reaches the injector only through the
+ControlGate, only while control is granted, and on an input thread of its own (the
+network thread never waits for the X server); everything else is dropped and
+counted. Events the UI shows go to ``on_event`` from worker threads.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import platform
-import socket
 from collections.abc import Callable
 
+from capture.screen import Monitor
+from host_module.input_worker import InputWorker
+from host_module.join import machine_description
 from host_module.video import VideoPump
 from input_injection.gate import ControlGate
 from input_injection.injector import Injector
+from input_injection.mapping import ScreenMapper
 from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
 from protocol.messages import (
+    ChatLine,
     ConsentDecision,
     ControlGrant,
     ControlRequest,
@@ -28,9 +32,9 @@ from protocol.messages import (
     HostInfo,
     KeyframeRequest,
     KeyInput,
+    Message,
     PointerButton,
     PointerMove,
-    VideoFrame,
     Wheel,
 )
 from protocol.session import Role
@@ -46,6 +50,10 @@ class HostPolicy:
 
     pre_consent: bool = True
     control_consent: bool = True
+
+
+ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
+UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, *ENDING_EVENTS)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,13 +78,18 @@ class HostSession:
         self._on_event = on_event
         self._policy = policy
         self.gate = ControlGate(injector)
-        self.pump = VideoPump(display, self._send_frame, on_started=self._on_pump_started,
+        self.input = InputWorker()
+        self.pump = VideoPump(display, self.link_send, on_started=self._on_pump_started,
                               on_failed=self._on_pump_failed)
         self.link = SessionLink(link_config, self._on_link_event)
         self._ended = False
 
     def start(self) -> None:
+        self.input.start()
         self.link.start()
+
+    def link_send(self, message: Message) -> None:
+        self.link.send(message)
 
     def accept(self) -> None:
         """The customer agrees: go live and start sharing."""
@@ -86,8 +99,9 @@ class HostSession:
         self.link.send(ConsentDecision(False, reason))
 
     def grant_control(self) -> None:
-        self.gate.grant()
-        self.link.send(ControlGrant())
+        if not self._ended:
+            self.gate.grant()
+            self.link.send(ControlGrant())
 
     def revoke_control(self, reason: str = "the customer took back control") -> None:
         self.gate.revoke()
@@ -99,18 +113,18 @@ class HostSession:
 
     def close(self) -> None:
         self._stop_local()
+        self.pump.stop()
+        self.input.stop()
         self.link.close()
-
-    def _send_frame(self, frame: VideoFrame) -> None:
-        self.link.send(frame)
 
     def _on_link_event(self, event: object) -> None:
         handler = self._HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event)
-        if isinstance(event, SessionEnded | PeerError | LinkClosed):
+        if isinstance(event, ENDING_EVENTS):
             self._stop_local()
-        self._on_event(event)
+        if isinstance(event, UI_EVENTS):
+            self._on_event(event)
 
     def _on_handshake(self, event: HandshakeComplete) -> None:
         if self._policy.pre_consent:
@@ -119,14 +133,16 @@ class HostSession:
             self.accept()
 
     def _on_live(self, _event: SessionLive) -> None:
-        self.pump.start()
+        if not self._ended:
+            self.pump.start()
 
     def _on_pump_failed(self, reason: str) -> None:
         self.end(f"the customer's screen could not be shared ({reason})")
 
-    def _on_pump_started(self, width: int, height: int) -> None:
-        pc_name = socket.gethostname()[:64]
-        self.link.send(HostInfo(pc_name, f"{platform.system()} {platform.release()}", width, height))
+    def _on_pump_started(self, monitor: Monitor) -> None:
+        self.gate.set_mapper(ScreenMapper(monitor.left, monitor.top, monitor.width, monitor.height))
+        pc_name, os_name = machine_description()
+        self.link.send(HostInfo(pc_name, os_name, monitor.width, monitor.height))
 
     def _on_control_request(self, _event: ControlRequest) -> None:
         if self._policy.control_consent:
@@ -141,23 +157,21 @@ class HostSession:
         self.pump.acknowledge(event.frame_id)
 
     def _on_pointer_move(self, event: PointerMove) -> None:
-        self.gate.move(event.x, event.y)
+        self.input.submit(self.gate.move, event.x, event.y)
 
     def _on_pointer_button(self, event: PointerButton) -> None:
-        self.gate.move(event.x, event.y)
-        self.gate.button(event.x, event.y, event.button, event.pressed)
+        self.input.submit(self.gate.button, event.x, event.y, event.button, event.pressed)
 
     def _on_wheel(self, event: Wheel) -> None:
-        self.gate.wheel(event.dx, event.dy)
+        self.input.submit(self.gate.wheel, event.dx, event.dy)
 
     def _on_key(self, event: KeyInput) -> None:
-        self.gate.key_input(event.key, event.pressed, event.modifiers, event.text)
+        self.input.submit(self.gate.key_input, event.key, event.pressed, event.modifiers, event.text)
 
     def _stop_local(self) -> None:
-        if not self._ended:
-            self._ended = True
-            self.gate.revoke()
-            self.pump.stop()
+        self._ended = True
+        self.gate.revoke()
+        self.pump.stop(wait=False)
 
     _HANDLERS: dict[type, Callable[[HostSession, object], None]] = {
         HandshakeComplete: _on_handshake,  # type: ignore[dict-item]

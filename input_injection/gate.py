@@ -45,6 +45,11 @@ class ControlGate:
         """Whether input is forwarded now."""
         return self._granted
 
+    def set_mapper(self, mapper: ScreenMapper) -> None:
+        """Map picture pixels onto this monitor from now on (the shared monitor is known)."""
+        with self._lock:
+            self._mapper = mapper
+
     def grant(self) -> None:
         """Forward input from now on."""
         with self._lock:

@@ -40,6 +40,7 @@ class LinkConfig:
     role: Role
     secret: bytes
     ssl_context: ssl.SSLContext
+    pair_timeout_s: float = 120.0  # how long to wait for the other side to reach the relay
 
 
 @dataclasses.dataclass
@@ -64,22 +65,9 @@ class SessionLink:
         self._outbox: asyncio.Queue[bytes | None] | None = None
         self._ws: ClientConnection | None = None
         self._closed_reported = False
-        self._queued_bytes = 0
+        self._initiated = False
         self._task: concurrent.futures.Future[None] | None = None
         self.stats = LinkStats()
-
-    @property
-    def state(self) -> State:
-        return self._conn.state
-
-    @property
-    def sas(self) -> str | None:
-        return self._conn.sas
-
-    @property
-    def queued_bytes(self) -> int:
-        """Ciphertext bytes handed to the link and not yet written to the socket."""
-        return self._queued_bytes
 
     def start(self) -> None:
         """Connect in the background."""
@@ -103,51 +91,69 @@ class SessionLink:
             self._loop.stop()
 
     async def _run(self) -> None:
-        cfg = self._config
         self._outbox = asyncio.Queue()
         try:
-            async with connect(
-                cfg.relay_url, ssl=cfg.ssl_context, compression=None, proxy=None,
-                additional_headers={"Authorization": f"Bearer {cfg.token}"},
-                max_size=MAX_PAYLOAD + HEADER_SIZE + 64, ping_interval=None, open_timeout=10,
-            ) as ws:
+            async with self._connect() as ws:
                 self._ws = ws
                 self._emit(LinkConnected())
                 await self._serve(ws)
         except InvalidStatus as exc:
-            self._report_closed(f"the relay refused the connection (HTTP {exc.response.status_code})")
+            self._report_closed(_refusal(exc.response.status_code))
         except (TimeoutError, OSError, InvalidHandshake) as exc:
-            self._report_closed(f"could not reach the relay at {cfg.relay_url}: {exc}")
+            self._report_closed(f"could not reach the relay at {self._config.relay_url} ({exc}); "
+                                "check the network connection, then connect again")
         except ConnectionClosed as exc:
             self._report_closed(_close_reason(exc))
-        self._report_closed("the relay closed the connection")
+        except Exception as exc:  # a bug must still end the session visibly, never leave it hanging
+            log.exception("the session link failed")
+            self._report_closed(f"the connection failed unexpectedly ({exc.__class__.__name__}); connect again")
+        finally:
+            self._report_closed("the relay closed the connection")
+
+    def _connect(self) -> connect:
+        cfg = self._config
+        return connect(
+            cfg.relay_url, ssl=cfg.ssl_context, compression=None, proxy=None,
+            additional_headers={"Authorization": f"Bearer {cfg.token}"},
+            max_size=MAX_PAYLOAD + HEADER_SIZE + 64, ping_interval=None, open_timeout=10,
+        )
 
     async def _serve(self, ws: ClientConnection) -> None:
-        writer = asyncio.create_task(self._write_loop(ws))
-        timer = asyncio.create_task(self._timer_loop())
+        tasks = [asyncio.create_task(self._write_loop(ws)), asyncio.create_task(self._timer_loop()),
+                 asyncio.create_task(self._pairing_deadline())]
         try:
             async for data in ws:
-                if isinstance(data, str):
-                    self._on_relay_text(data)
-                else:
-                    self.stats.bytes_in += len(data)
-                    self.stats.messages_in += 1
-                    self._conn.receive_data(data, time.monotonic())
-                    self._pump()
+                self._on_relay_message(data)
             self._conn.receive_data(b"", time.monotonic())
             self._pump()
         finally:
-            timer.cancel()
             if self._outbox is not None:
                 self._outbox.put_nowait(None)
-            await asyncio.wait([writer], timeout=1.0)
-            writer.cancel()
+            await asyncio.wait(tasks[:1], timeout=1.0)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _on_relay_message(self, data: str | bytes) -> None:
+        if isinstance(data, str):
+            self._on_relay_text(data)
+            return
+        self.stats.bytes_in += len(data)
+        self.stats.messages_in += 1
+        self._conn.receive_data(data, time.monotonic())
+        self._pump()
+
+    async def _pairing_deadline(self) -> None:
+        await asyncio.sleep(self._config.pair_timeout_s)
+        if not self._initiated:
+            minutes = round(self._config.pair_timeout_s / 60, 1)
+            self._end_now(f"the other side did not connect within {minutes:g} minutes; "
+                          "ask for a new connection code")
 
     async def _write_loop(self, ws: ClientConnection) -> None:
         assert self._outbox is not None
         while (frame := await self._outbox.get()) is not None:
             await ws.send(frame)
-            self._queued_bytes -= len(frame)
             self.stats.bytes_out += len(frame)
             self.stats.messages_out += 1
         await ws.close(1000, "session ended")
@@ -165,7 +171,8 @@ class SessionLink:
             event = json.loads(text).get("event")
         except (ValueError, AttributeError):
             event = None
-        if event == "paired":
+        if event == "paired" and not self._initiated and self._conn.state is State.HANDSHAKE:
+            self._initiated = True
             self._emit(LinkPaired())
             self._conn.initiate(time.monotonic())
             self._pump()
@@ -187,10 +194,7 @@ class SessionLink:
 
     def _close_now(self) -> None:
         if self._outbox is not None:
-            self._outbox.put_nowait(None)
-        ws = self._ws
-        if ws is not None:
-            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(ws.close(1000, "closed")))
+            self._outbox.put_nowait(None)  # the writer sends what is queued, then closes the socket
 
     def _pump(self) -> None:
         for event in self._conn.events():
@@ -198,7 +202,6 @@ class SessionLink:
         frames = self._conn.frames_to_send()
         if self._outbox is not None:
             for frame in frames:
-                self._queued_bytes += len(frame)
                 self._outbox.put_nowait(frame)
             if self._conn.state is State.ENDED:
                 self._outbox.put_nowait(None)
@@ -215,11 +218,23 @@ class SessionLink:
             self._emit(LinkClosed(reason))
 
 
+_REFUSALS = {
+    401: "the relay did not accept this login or code; log in again (or ask for a new code)",
+    403: "this session belongs to another agent",
+    404: "the relay does not know this session; ask for a new connection code",
+    410: "this session is over; ask for a new connection code",
+}
+
+
+def _refusal(status: int) -> str:
+    return _REFUSALS.get(status, f"the relay refused the connection (HTTP {status}); try again")
+
+
 def _close_reason(exc: ConnectionClosed) -> str:
     rcvd = exc.rcvd
     if rcvd is not None and rcvd.reason:
         return f"the relay closed the connection: {rcvd.reason}"
-    return "the connection to the relay was lost"
+    return "the connection to the relay was lost; check the network connection, then connect again"
 
 
 def relay_url(server_url: str, session_id: str, role: Role) -> str:
