@@ -11,6 +11,7 @@ process. The last line is one JSON object with the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -62,26 +63,24 @@ def latency_figures(visible: dict[int, int], decoded: list[list[int]], busy: tup
 
 
 def run(busy_s: float, static_s: float, workdir: Path) -> dict[str, Any]:
-    display = start_xvfb()
-    server = start_server(workdir / "server-data")
-    children: list[Child] = []
-    try:
-        workload = Child("workload", python_module("bench.workload", str(workdir / "visible.json")),
-                         env=display_env(display.name), stdin=True)
-        children.append(workload)
+    with contextlib.ExitStack() as cleanup:  # stops, in reverse order, whatever did start
+        display = start_xvfb()
+        cleanup.callback(display.stop)
+        server = start_server(workdir / "server-data")
+        cleanup.callback(server.stop)
+        workload = _started(cleanup, Child("workload", python_module("bench.workload", str(workdir / "visible.json")),
+                                           env=display_env(display.name), stdin=True))
         workload.wait_event("ready", timeout=30)
         issued = issue_code(server)
-        host = start_host(server, issued.code, display.name, "--accept", "--grant-control")
-        children.append(host)
-        viewer = start_viewer(server, issued, None, "--frame-tap", "bench.pipeline_tap:tap")
-        children.append(viewer)
+        host = _started(cleanup, start_host(server, issued.code, display.name, "--accept", "--grant-control"))
+        viewer = _started(cleanup, start_viewer(server, issued, None, "--frame-tap", "bench.pipeline_tap:tap"))
         return measure(workload, host, viewer, server.process.pid, busy_s=busy_s, static_s=static_s,
                        workdir=workdir)
-    finally:
-        for child in reversed(children):
-            child.stop()
-        server.stop()
-        display.stop()
+
+
+def _started(cleanup: contextlib.ExitStack, child: Child) -> Child:
+    cleanup.callback(child.stop)
+    return child
 
 
 def measure(workload: Child, host: Child, viewer: Child, server_pid: int, *, busy_s: float, static_s: float,

@@ -168,8 +168,17 @@ class Demo:
 
     @staticmethod
     def _last_ready(sample: Child, name: str) -> dict[str, Any]:
-        records: list[dict[str, Any]] = [json.loads(line) for line in sample.seen if line.startswith("{")]
-        return [r for r in records if r.get("event") == "ready" and r.get("widget") == name][-1]
+        """The sample application's last report of where widget ``name`` is on the customer's screen."""
+        for line in reversed(sample.seen):
+            try:
+                record = json.loads(line) if line.startswith("{") else None
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and record.get("event") == "ready" and record.get("widget") == name:
+                return record
+        raise HarnessError(f"the sample application never reported where its {name!r} is (no \"ready\" "
+                           "event for it), so the demo cannot click it; its last output:\n"
+                           + "\n".join(sample.seen[-15:]))
 
     @staticmethod
     def _click(display: str, view: dict[str, Any], target: dict[str, Any]) -> None:

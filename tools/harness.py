@@ -49,7 +49,8 @@ class Child:
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True, encoding="utf-8",
             start_new_session=True,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -67,30 +68,44 @@ class Child:
         self.process.stdin.flush()
 
     def wait_line(self, pattern: str, timeout: float = 30.0) -> re.Match[str]:
-        """The first new line matching ``pattern`` (regex)."""
+        """The first new line matching ``pattern`` (regex); HarnessError when none comes or the child exits."""
         deadline = time.monotonic() + timeout
         regex = re.compile(pattern)
         while (left := deadline - time.monotonic()) > 0:
             try:
                 line = self.lines.get(timeout=min(left, 0.5))
             except queue.Empty:
-                if self.process.poll() is not None and self.lines.empty():
-                    break
+                if not self._reader.is_alive() and self.lines.empty():  # all its output is read
+                    raise HarnessError(self._failure(f"{self._gone()} before printing a line matching "
+                                                     f"{pattern!r}")) from None
                 continue
             if match := regex.search(line):
                 return match
-        raise HarnessError(f"{self.name}: no line matching {pattern!r} within {timeout:.0f} s; "
-                           f"last output:\n" + "\n".join(self.seen[-25:]))
+        raise HarnessError(self._failure(f"no line matching {pattern!r} within {timeout:.0f} s"))
 
     def wait_event(self, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
-        """The next JSON line with {"event": name} and the given field values."""
+        """The next JSON line with {"event": name} and the given field values (other lines are skipped)."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             match = self.wait_line(r'^\{.*"event"', timeout=left)
-            record: dict[str, Any] = json.loads(match.string)
-            if record.get("event") == name and all(record.get(k) == v for k, v in fields.items()):
+            try:
+                record = json.loads(match.string)
+            except json.JSONDecodeError:
+                continue  # a log line that merely starts with "{"
+            if (isinstance(record, dict) and record.get("event") == name
+                    and all(record.get(k) == v for k, v in fields.items())):
                 return record
         raise HarnessError(f"{self.name}: no {name!r} event within {timeout:.0f} s")
+
+    def _gone(self) -> str:
+        try:
+            code = self.process.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            return "closed its output"
+        return f"exited with code {code}"
+
+    def _failure(self, what: str) -> str:
+        return f"{self.name}: {what}; last output:\n" + "\n".join(self.seen[-25:])
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the process so far."""

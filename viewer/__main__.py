@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from viewer.options import ViewerOptionsError, parse_options
+from viewer.options import ExitCode, ViewerOptionsError, parse_options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -16,7 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parse_options(argv)
     except ViewerOptionsError as exc:
         print(f"ferry-viewer: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     from transport.memory import keep_frame_buffers_resident
     from transport.tls import TlsError
     from viewer.app import run_headless, run_window
@@ -25,9 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return run_headless(options) if options.headless else run_window(options)
-    except (TlsError, ViewerOptionsError) as exc:
+    except ViewerOptionsError as exc:  # --frame-tap names nothing importable
         print(f"ferry-viewer: {exc}", file=sys.stderr)
-        return 3
+        return ExitCode.USAGE
+    except TlsError as exc:
+        print(f"ferry-viewer: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Runs a viewer: headless (no Qt) or with its window."""
+"""Runs a viewer: headless (no Qt) or with its window.
+
+Both runners hand the session's events to one SessionWatcher, which prints them, asks
+for control once live, notices the end and decides the exit code (viewer.options.ExitCode).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,19 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.events import HandshakeComplete, PeerError, SessionLive
 from protocol.messages import ControlGrant, ControlRevoke, HostInfo
 from protocol.session import Role
 from transport.events import LinkClosed
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
-from viewer.options import FrameTap, ViewerOptions, load_frame_tap
-from viewer.session import DecodedFrame, ViewerSession
+from viewer.options import ExitCode, FrameTap, ViewerOptions, load_frame_tap
+from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
-ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 
 def link_config(options: ViewerOptions) -> LinkConfig:
@@ -47,6 +53,17 @@ def describe(event: object) -> dict[str, object] | None:
     return None
 
 
+def exit_code(*, was_live: bool, first_ending: object | None, ended_here: bool, failure: str | None) -> ExitCode:
+    """The exit code of a finished session (the rules are EXIT_CODES_HELP in viewer.options).
+
+    ``first_ending`` is the first of ENDING_EVENTS seen (None when none came), ``ended_here``
+    says this viewer asked for the end, ``failure`` is why the viewer itself gave up.
+    """
+    if failure is not None or isinstance(first_ending, PeerError | LinkClosed):
+        return ExitCode.FAILED  # a broken protocol, a refused or lost link, video we could not show
+    return ExitCode.OK if was_live or ended_here else ExitCode.FAILED
+
+
 class EventPrinter:
     """Prints described events as JSON lines (thread-safe)."""
 
@@ -66,35 +83,72 @@ class EventPrinter:
                 sys.stdout.flush()
 
 
-def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
-    """Decode without a window until the session ends; returns the exit code."""
-    printer = EventPrinter(options.events_stdout)
-    ended = threading.Event()
-    holder: list[ViewerSession] = []
+class SessionWatcher:
+    """The ``on_event`` of both runners: prints events, asks for control once live, notices the end.
 
-    def on_event(event: object) -> None:
+    Called from the session's worker threads; ``forward`` (the window's ``deliver``) gets every event.
+    """
+
+    def __init__(self, options: ViewerOptions) -> None:
+        self.printer = EventPrinter(options.events_stdout)
+        self.ended = threading.Event()
+        self.forward: Callable[[object], None] | None = None
+        self._request_control = options.request_control
+        self._session: ViewerSession | None = None
+        self._live = False
+        self._first_ending: object | None = None
+
+    def attach(self, session: ViewerSession) -> ViewerSession:
+        """Watch ``session`` (built with this watcher as its ``on_event``); returns it."""
+        self._session = session
+        return session
+
+    def __call__(self, event: object) -> None:
+        if self.forward is not None:
+            self.forward(event)
         if isinstance(event, DecodedFrame):
             return
-        printer(describe(event))
-        if isinstance(event, SessionLive) and options.request_control:
-            holder[0].request_control()
-        if isinstance(event, ENDING_EVENTS):
-            ended.set()
+        self.printer(describe(event))
+        if isinstance(event, SessionLive):
+            self._live = True
+            if self._request_control and self._session is not None:
+                self._session.request_control()
+        elif isinstance(event, ENDING_EVENTS):
+            if self._first_ending is None:
+                self._first_ending = event
+            self.ended.set()
 
-    session = ViewerSession(link_config(options), on_event, tap or _tap(options))
-    holder.append(session)
+    def print_stats(self) -> None:
+        """Print the session's figures so far."""
+        if self._session is not None:
+            self.printer(stats_record(self._session))
+
+    def finish(self) -> ExitCode:
+        """Close the session, print its last figures; the exit code."""
+        session = self._session
+        if session is None:
+            raise RuntimeError("SessionWatcher.finish() before attach()")
+        session.close()
+        self.print_stats()
+        return exit_code(was_live=self._live, first_ending=self._first_ending,
+                         ended_here=session.end_requested, failure=session.failure)
+
+
+def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
+    """Decode without a window until the session ends; returns the exit code."""
+    watcher = SessionWatcher(options)
+    session = watcher.attach(ViewerSession(link_config(options), watcher, tap or _tap(options)))
     session.start()
-    _wait(ended, options.duration, session.end, lambda: printer(stats_record(session)))
-    ended.wait(5)
-    session.close()
-    printer(stats_record(session))
-    return 0
+    _wait(watcher.ended, options.duration, session.end, watcher.print_stats)
+    watcher.ended.wait(5)
+    return watcher.finish()
 
 
 def stats_record(session: ViewerSession) -> dict[str, object]:
     """The viewer's figures so far, as a JSON-able record."""
     stats, link = session.stats, session.link.stats
     return {"event": "stats", "t_ns": time.monotonic_ns(), "frames": stats.frames_decoded,
+            "frames_dropped": stats.frames_dropped, "keyframes": stats.keyframes,
             "fps": round(stats.fps(), 1), "bytes_in": link.bytes_in, "bytes_out": link.bytes_out,
             "latency_p50_ms": stats.latency_ms(50)}
 
@@ -115,34 +169,29 @@ def _tap(options: ViewerOptions) -> FrameTap | None:
 
 def run_window(options: ViewerOptions) -> int:
     """Run the viewer window until it is closed; returns the exit code."""
+    from ui.signals import stop_on_signals
+    from viewer.window import ViewerWindow
+
+    app = _application()
+    watcher = SessionWatcher(options)
+    session = watcher.attach(ViewerSession(link_config(options), watcher, _tap(options)))
+    window = ViewerWindow(session)
+    window.geometry_reported.connect(lambda rect: watcher.printer({"event": "view_geometry", **rect}))
+    watcher.forward = window.deliver
+    stop_on_signals(window.close)
+    window.show()
+    session.start()
+    app.exec()
+    return watcher.finish()
+
+
+def _application() -> QCoreApplication:
+    """The QApplication, with the translations installed."""
     from PySide6.QtWidgets import QApplication
 
     import resources
     from ui.i18n import install_translators
-    from ui.signals import stop_on_signals
-    from viewer.window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_translators(app, Path(resources.__path__[0]) / "translations")
-    printer = EventPrinter(options.events_stdout)
-    holder: list[ViewerWindow] = []
-
-    def on_event(event: object) -> None:
-        if not isinstance(event, DecodedFrame):
-            printer(describe(event))
-        if isinstance(event, SessionLive) and options.request_control:
-            session.request_control()
-        if holder:
-            holder[0].deliver(event)
-
-    session = ViewerSession(link_config(options), on_event, _tap(options))
-    window = ViewerWindow(session)
-    window.geometry_reported.connect(lambda rect: printer({"event": "view_geometry", **rect}))
-    holder.append(window)
-    stop_on_signals(window.close)
-    window.show()
-    session.start()
-    code = app.exec()
-    session.close()
-    printer(stats_record(session))
-    return code
+    return app

@@ -2,19 +2,26 @@
 
 It keeps only the newest picture, paints it scaled to fit with the right aspect
 ratio, and maps pointer positions back to exact host pixels.
+
+Rules: every press it sends is matched by a release. Buttons and keys it pressed are
+remembered; a release (or a move while a button is held) outside the picture is
+clamped to its edge, and whatever is still held is released when the view loses
+focus or input is disabled. A release carries its press's keysym. Wheel deltas
+smaller than a notch (touchpads) add up until they make one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from protocol.messages import KeyInput, Message, PointerButton, PointerMove, Wheel
 from viewer.keys import keysym_name, printable_text, wire_modifiers
 
 _BUTTONS = {Qt.MouseButton.LeftButton: 1, Qt.MouseButton.MiddleButton: 2, Qt.MouseButton.RightButton: 3}
+WHEEL_NOTCH = 120  # Qt's angleDelta of one wheel step (1/8 degree units)
 
 
 def image_from_bgra(bgra: np.ndarray) -> QImage:
@@ -33,7 +40,7 @@ def fit_rect(source_w: int, source_h: int, target_w: int, target_h: int) -> QRec
 
 
 class FrameView(QWidget):
-    """Shows frames; emits ``input_produced(message)`` for pointer and key input."""
+    """Shows frames; emits ``input_produced(message)`` for pointer and key input (see the module rules)."""
 
     input_produced = Signal(object)
 
@@ -41,7 +48,11 @@ class FrameView(QWidget):
         super().__init__(parent)
         self._image: QImage | None = None
         self._pixels: np.ndarray | None = None
-        self.input_enabled = False
+        self._input_enabled = False
+        self._buttons: set[int] = set()  # wire buttons pressed on the host
+        self._keys: dict[int | str, KeyInput] = {}  # the press sent for each held key
+        self._pointer = (0, 0)  # last host position sent
+        self._wheel_rest = (0, 0)  # angleDelta not yet sent as whole notches
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -52,6 +63,27 @@ class FrameView(QWidget):
     def image(self) -> QImage | None:
         return self._image
 
+    @property
+    def input_enabled(self) -> bool:
+        """Whether local input goes to the host; disabling it first releases what is held."""
+        return self._input_enabled
+
+    @input_enabled.setter
+    def input_enabled(self, enabled: bool) -> None:
+        if not enabled:
+            self.release_held()
+            self._wheel_rest = (0, 0)
+        self._input_enabled = enabled
+
+    def release_held(self) -> None:
+        """Send the release of every button and key this view pressed and has not released."""
+        for button in sorted(self._buttons):
+            self._produce(PointerButton(*self._pointer, button, False))
+        self._buttons.clear()
+        for press in reversed(list(self._keys.values())):
+            self._produce(KeyInput(press.key, False, 0, press.text))
+        self._keys.clear()
+
     def set_frame(self, bgra: np.ndarray) -> None:
         """Show a new BGRA frame (the view keeps a reference to the array)."""
         self._pixels = bgra
@@ -59,20 +91,23 @@ class FrameView(QWidget):
         self.update()
 
     def target_rect(self) -> QRectF:
+        """Where the picture is painted, in widget coordinates."""
         if self._image is None:
             return QRectF(self.rect())
         return fit_rect(self._image.width(), self._image.height(), self.width(), self.height())
 
-    def to_host(self, pos: QPointF) -> tuple[int, int] | None:
-        """Host pixel under a widget position, or None outside the picture."""
+    def to_host(self, pos: QPointF, clamp: bool = False) -> tuple[int, int] | None:
+        """Host pixel under a widget position; outside the picture None, or its nearest edge with ``clamp``."""
         if self._image is None:
             return None
         rect = self.target_rect()
-        if not rect.contains(pos):
+        if clamp:
+            pos = QPointF(min(max(pos.x(), rect.left()), rect.right()), min(max(pos.y(), rect.top()), rect.bottom()))
+        elif not rect.contains(pos):
             return None
         x = int((pos.x() - rect.x()) * self._image.width() / rect.width())
         y = int((pos.y() - rect.y()) * self._image.height() / rect.height())
-        return min(x, self._image.width() - 1), min(y, self._image.height() - 1)
+        return min(max(x, 0), self._image.width() - 1), min(max(y, 0), self._image.height() - 1)
 
     def paintEvent(self, event: QEvent) -> None:
         painter = QPainter(self)
@@ -83,44 +118,65 @@ class FrameView(QWidget):
         painter.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        point = self.to_host(event.position())
-        if point is not None:
-            self._produce(PointerMove(*point))
+        point = self.to_host(event.position(), clamp=bool(self._buttons))
+        if point is not None and self._produce(PointerMove(*point)):
+            self._pointer = point
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._button(event, pressed=True)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._button(event, pressed=False)
-
-    def _button(self, event: QMouseEvent, pressed: bool) -> None:
         point = self.to_host(event.position())
         button = _BUTTONS.get(event.button())
-        if point is not None and button is not None:
-            self._produce(PointerButton(point[0], point[1], button, pressed))
+        if point is not None and button is not None and self._produce(PointerButton(*point, button, True)):
+            self._pointer = point
+            self._buttons.add(button)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        button = _BUTTONS.get(event.button())
+        if button not in self._buttons:
+            return  # its press was never sent
+        self._buttons.discard(button)
+        point = self.to_host(event.position(), clamp=True) or self._pointer
+        if self._produce(PointerButton(*point, button, False)):
+            self._pointer = point
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self._input_enabled:
+            return
         delta = event.angleDelta()
-        steps_x, steps_y = round(delta.x() / 120), round(delta.y() / 120)
+        total_x, total_y = self._wheel_rest[0] + delta.x(), self._wheel_rest[1] + delta.y()
+        steps_x, steps_y = int(total_x / WHEEL_NOTCH), int(total_y / WHEEL_NOTCH)  # towards zero
+        self._wheel_rest = (total_x - steps_x * WHEEL_NOTCH, total_y - steps_y * WHEEL_NOTCH)
         if steps_x or steps_y:
             self._produce(Wheel(steps_x, steps_y))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        self._key(event, pressed=True)
+        text = printable_text(event.text())
+        name = keysym_name(event.key(), text)
+        if name is None:
+            return
+        press = KeyInput(name, True, wire_modifiers(event.modifiers()), text)
+        if self._produce(press):
+            self._keys.setdefault(event.key() or name, press)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if not event.isAutoRepeat():
-            self._key(event, pressed=False)
+        if event.isAutoRepeat():
+            return
+        text = printable_text(event.text())
+        name = keysym_name(event.key(), text)
+        press = self._keys.pop(event.key() or name or "", None)
+        if press is not None:
+            name = press.key  # the host releases only the keysym it pressed
+        if name is not None:
+            self._produce(KeyInput(name, False, wire_modifiers(event.modifiers()), text))
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.release_held()
+        super().focusOutEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab goes to the customer, not to our focus chain
 
-    def _key(self, event: QKeyEvent, pressed: bool) -> None:
-        text = printable_text(event.text())
-        name = keysym_name(event.key(), text)
-        if name is not None:
-            self._produce(KeyInput(name, pressed, wire_modifiers(event.modifiers()), text))
-
-    def _produce(self, message: Message) -> None:
-        if self.input_enabled:
+    def _produce(self, message: Message) -> bool:
+        """Emit ``message`` when input is enabled; whether it was."""
+        if self._input_enabled:
             self.input_produced.emit(message)
+        return self._input_enabled

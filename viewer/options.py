@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import enum
 import importlib
 import os
 from collections.abc import Callable, Sequence
@@ -11,6 +12,25 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 FrameTap = Callable[[np.ndarray, int], None]
+
+
+class ExitCode(enum.IntEnum):
+    """What ``ferry-viewer`` exits with; EXIT_CODES_HELP says the same for ``--help``."""
+
+    OK = 0  # the session went live and ended normally
+    USAGE = 2  # the command line or the environment is incomplete
+    FAILED = 3  # the session ended on an error, or never went live
+
+
+EXIT_CODES_HELP = """exit codes:
+  0  the session went live, then ended normally: ended by either side (the
+     agent, --duration, the customer, the host program stopping or leaving)
+  2  the command line or the environment is incomplete (also a bad --frame-tap)
+  3  the session ended on an error: a protocol error (for instance a wrong
+     secret), the relay refused or could not be reached, the connection failed
+     before the session ended, the video could not be shown, the server's
+     certificate did not match; or the session never went live (declined, or
+     the customer never came) and this viewer had not ended it"""
 
 
 class ViewerOptionsError(ValueError):
@@ -60,8 +80,9 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ferry-viewer",
-        description="Show and control a customer's screen. The token and the session secret come from "
+        description="Show and control a customer's screen. The token and the session secret come from\n"
         "the environment (FERRY_TOKEN, FERRY_SESSION_SECRET) so they never appear in a process list.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--server", required=True, help="server base URL, https://host:port")
     parser.add_argument("--session", required=True, help="session id from POST /api/v1/sessions")

@@ -1,10 +1,19 @@
 """The viewer's session core, free of Qt: link, decode thread, frame tap, input out.
 
-Rules: VideoFrames go from the network thread to one decode thread through a
-small bounded queue; every frame is decoded in order (H.264 needs its references),
-and when the queue overflows the backlog is dropped and a keyframe requested.
-Decoded frames go to the frame tap and to ``on_event`` as DecodedFrame; consumers
-keep only the newest one.
+Rules:
+- VideoFrames go from the network thread to one decode thread through a small
+  bounded queue; every frame is decoded in order (H.264 needs its references).
+- The network thread only enqueues. When the queue overflows it drops the backlog
+  and enqueues a resync mark (with the count dropped) before the new frame; the
+  decode thread alone writes ``stats``.
+- Keyframe state lives in one place, the decode thread's H264Decoder
+  (``awaiting_keyframe``): while it waits, non-keyframes are skipped undecoded. A
+  KeyframeRequest goes out when it starts waiting (a decode error or a resync mark),
+  once per wait, not once per frame.
+- Decoded frames go to the frame tap and to ``on_event`` as DecodedFrame; consumers
+  keep only the newest one. A tap that raises is logged once and not called again.
+- Any other failure on the decode thread ends the session with a reason (``failure``),
+  so a viewer never stays live with a frozen picture.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from protocol.events import PeerError, SessionEnded
 from protocol.messages import ControlRequest, FrameAck, KeyframeRequest, Message, VideoFrame
 from protocol.session import Role
 from transport.events import LinkClosed
@@ -28,6 +38,14 @@ from viewer.decoder import DecodeError, H264Decoder
 log = logging.getLogger(__name__)
 FrameTap = Callable[[np.ndarray, int], None]
 DECODE_QUEUE_LIMIT = 8
+ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)  # the events after which a session is over
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Resync:
+    """Queue mark: ``frames_dropped`` frames were dropped before this point; wait for a keyframe."""
+
+    frames_dropped: int
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -60,6 +78,7 @@ class ViewerStats:
         return round(ordered[index] / 1e6, 1)
 
     def fps(self) -> float:
+        """Decoded frames per second between the first and the last decoded frame."""
         span = (self.last_frame_ns - self.first_frame_ns) / 1e9
         return (self.frames_decoded - 1) / span if span > 0 else 0.0
 
@@ -73,9 +92,10 @@ class ViewerSession:
             raise ValueError("a ViewerSession needs a viewer link")
         self._on_event = on_event
         self._frame_tap = frame_tap
-        self._frames: queue.Queue[VideoFrame | None] = queue.Queue()
-        self._need_keyframe = True
+        self._frames: queue.Queue[VideoFrame | _Resync | None] = queue.Queue()
         self.stats = ViewerStats()
+        self.end_requested = False  # this viewer asked to end the session (see end())
+        self.failure: str | None = None  # why the decode thread gave up, if it did
         self.link = SessionLink(link_config, self._on_link_event)
         self._decoder_thread = threading.Thread(target=self._decode_loop, name="ferry-decode", daemon=True)
 
@@ -94,13 +114,15 @@ class ViewerSession:
 
     def end(self, reason: str) -> None:
         """End the session for both sides."""
+        self.end_requested = True
         self.link.end(reason)
 
     def close(self) -> None:
         """Stop threads and the link."""
         self._frames.put(None)
         self.link.close()
-        self._decoder_thread.join(timeout=2)
+        if self._decoder_thread.is_alive():
+            self._decoder_thread.join(timeout=2)
 
     def _on_link_event(self, event: object) -> None:
         if isinstance(event, VideoFrame):
@@ -111,47 +133,77 @@ class ViewerSession:
         self._on_event(event)
 
     def _enqueue(self, frame: VideoFrame) -> None:
-        if self._need_keyframe and not frame.keyframe:
-            self.stats.frames_dropped += 1
-            return
-        self._need_keyframe = False
         if self._frames.qsize() >= DECODE_QUEUE_LIMIT:
             self._drop_backlog()
-            return
         self._frames.put(frame)
 
     def _drop_backlog(self) -> None:
+        dropped = 0
         while True:
             try:
-                self._frames.get_nowait()
+                item = self._frames.get_nowait()
             except queue.Empty:
                 break
-            self.stats.frames_dropped += 1
-        self._need_keyframe = True
-        self.link.send(KeyframeRequest())
+            if item is None:  # never swallow the stop mark
+                self._frames.put(None)
+                break
+            dropped += 1 if isinstance(item, VideoFrame) else item.frames_dropped
+        self._frames.put(_Resync(dropped))
 
     def _decode_loop(self) -> None:
-        decoder = H264Decoder()
-        while (frame := self._frames.get()) is not None:
-            try:
-                image = decoder.decode(frame.data)
-            except DecodeError:
-                log.warning("frame %d could not be decoded; asking for a keyframe", frame.frame_id)
-                image = None
-            if image is None:
-                self._ask_keyframe_once()
-                continue
-            decoded_ns = time.monotonic_ns()
-            self.link.send(FrameAck(frame.frame_id))
-            self._account(frame, decoded_ns)
-            if self._frame_tap is not None:
-                self._frame_tap(image, decoded_ns)
-            self._on_event(DecodedFrame(image, frame.frame_id, frame.capture_ns, decoded_ns))
+        try:
+            self._decode_frames()
+        except Exception as exc:  # anything else must end the session, never freeze it while live
+            log.exception("the decode thread failed; ending the session")
+            self.failure = f"the viewer could not show the video: {str(exc) or type(exc).__name__}"
+            self.link.end(self.failure)
 
-    def _ask_keyframe_once(self) -> None:
-        if not self._need_keyframe:
-            self._need_keyframe = True
+    def _decode_frames(self) -> None:
+        decoder = H264Decoder()
+        while (item := self._frames.get()) is not None:
+            if isinstance(item, _Resync):
+                self.stats.frames_dropped += item.frames_dropped
+                decoder = self._resync(decoder)
+                continue
+            image = self._decode(decoder, item)
+            if image is not None:
+                self._deliver(item, image)
+
+    def _resync(self, decoder: H264Decoder) -> H264Decoder:
+        """A fresh decoder (its references are gone) that waits for a keyframe."""
+        if not decoder.awaiting_keyframe:
             self.link.send(KeyframeRequest())
+        return H264Decoder()
+
+    def _decode(self, decoder: H264Decoder, frame: VideoFrame) -> np.ndarray | None:
+        """The picture of ``frame``, or None while waiting for a keyframe (asked for once)."""
+        if decoder.awaiting_keyframe and not frame.keyframe:
+            self.stats.frames_dropped += 1
+            return None
+        try:
+            image = decoder.decode(frame.data)
+        except DecodeError:
+            log.warning("frame %d could not be decoded; asking for a keyframe", frame.frame_id)
+            self.stats.frames_dropped += 1
+            self.link.send(KeyframeRequest())  # the decoder now waits for a keyframe
+            return None
+        return image
+
+    def _deliver(self, frame: VideoFrame, image: np.ndarray) -> None:
+        decoded_ns = time.monotonic_ns()
+        self.link.send(FrameAck(frame.frame_id))
+        self._account(frame, decoded_ns)
+        self._tap(image, decoded_ns)
+        self._on_event(DecodedFrame(image, frame.frame_id, frame.capture_ns, decoded_ns))
+
+    def _tap(self, image: np.ndarray, decoded_ns: int) -> None:
+        if self._frame_tap is None:
+            return
+        try:
+            self._frame_tap(image, decoded_ns)
+        except Exception:  # user code (--frame-tap): report it once, keep showing the video
+            log.exception("the --frame-tap function failed; it will not be called again")
+            self._frame_tap = None
 
     def _account(self, frame: VideoFrame, decoded_ns: int) -> None:
         stats = self.stats

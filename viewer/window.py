@@ -14,12 +14,12 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
-from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
+from protocol.events import HandshakeComplete, SessionLive
 from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
-from transport.events import LinkClosed, LinkConnected, LinkPaired
+from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from viewer.frame_view import FrameView
-from viewer.session import DecodedFrame, ViewerSession
+from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
 CLOSE_AFTER_END_MS = 4000
@@ -147,7 +147,7 @@ class ViewerWindow(QMainWindow):
         elif isinstance(event, SessionLive):
             self.request_control_action.setEnabled(True)
             self._set_status(self.tr("Live. View only until the customer gives control."))
-        elif isinstance(event, SessionEnded | PeerError | LinkClosed):
+        elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason)
 
     def _finish(self, reason: str) -> None:

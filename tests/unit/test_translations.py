@@ -127,10 +127,9 @@ def test_host_notice_and_dialogs_are_korean(qtbot) -> None:
 
 @pytest.mark.usefixtures("korean")
 def test_viewer_window_is_korean(qtbot) -> None:
-    from ui.bridge import EventBridge
     from viewer.window import ViewerWindow
 
-    window = ViewerWindow(mock.Mock(), EventBridge())
+    window = ViewerWindow(mock.Mock())
     qtbot.addWidget(window)
     assert window.windowTitle() == "Ferry 뷰어"
     assert window.request_control_action.text() == "제어권 요청"
