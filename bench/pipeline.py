@@ -4,8 +4,9 @@ Run: ``.venv/bin/python -m bench.pipeline [--busy 20] [--static 10]``. A workloa
 the host's display types, scrolls and drags a window at 30 fps, stamping a frame
 counter into the top-left corner and noting when each counter became visible; the
 headless viewer reads the stamp back from every decoded frame. Prints delivered fps
-and share, visible→decoded latency, bytes per second busy and static, and CPU per
-process. The last line is one JSON object with the figures.
+and share, visible→decoded latency, bytes per second busy and static, and CPU seconds per
+process in the busy phase (``cpu_s``) and in the static phase (``cpu_static_s``). The last
+line is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -97,8 +98,10 @@ def measure(workload: Child, host: Child, viewer: Child, server_pid: int, *, bus
     workload.write("static")
     time.sleep(1.0)
     static_start = time.monotonic_ns()
+    cpu_still = {name: cpu_seconds(pid) for name, pid in pids.items()}
     time.sleep(static_s)
     static_end = time.monotonic_ns()
+    cpu_static = {name: round(cpu_seconds(pid) - cpu_still[name], 2) for name, pid in pids.items()}
     workload.write("quit")
     workload.process.wait(10)
     host.stop()
@@ -110,6 +113,7 @@ def measure(workload: Child, host: Child, viewer: Child, server_pid: int, *, bus
     figures["busy_bytes_per_s"] = round(bytes_between(stats, busy_start, busy_end))
     figures["static_bytes_per_s"] = round(bytes_between(stats, static_start, static_end))
     figures["cpu_s"] = cpu_busy
+    figures["cpu_static_s"] = cpu_static
     figures["busy_seconds"] = busy_s
     return figures
 
