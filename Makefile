@@ -23,6 +23,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Ferry needs $(PYTHON) on PATH (Debian: apt-get install python3.11)"; exit 1; }
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || bash tools/ensure_system_deps.sh python3.11-venv
+	@$(PYTHON) -c 'import os, sysconfig; os.stat(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' \
+		2>/dev/null || bash tools/ensure_system_deps.sh python3.11-dev  # pynput builds evdev from source
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
