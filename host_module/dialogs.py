@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets import group_code
+
 
 class CodeDialog(QDialog):
     """Asks for the 6-digit connection code."""
@@ -51,7 +53,7 @@ def consent_box(agent: str, company: str, sas: str, parent: QWidget | None = Non
         "{agent} of {company} asks to see your screen for remote support.\n\n"
         "Security code: {sas}. If the agent reads you a different code, refuse.\n\n"
         "Nothing is shared until you allow it.",
-    ).format(agent=agent, company=company, sas=f"{sas[:3]} {sas[3:]}")
+    ).format(agent=agent, company=company, sas=group_code(sas))
     title = QCoreApplication.translate("HostDialogs", "Allow remote support?")
     allow = QCoreApplication.translate("HostDialogs", "Allow")
     return _question(title, text, allow, QCoreApplication.translate("HostDialogs", "Refuse"), parent)

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.widgets import group_code
+
 
 class NoticeWindow(QWidget):
     """Tells the customer who is connected; End stops everything, Take back revokes control."""
@@ -52,7 +54,7 @@ class NoticeWindow(QWidget):
             self.move(area.right() - self.width() - 24, area.top() + 24)
 
     def set_sas(self, sas: str) -> None:
-        self.sas_label.setText(self.tr("Security code: {sas}").format(sas=f"{sas[:3]} {sas[3:]}"))
+        self.sas_label.setText(self.tr("Security code: {sas}").format(sas=group_code(sas)))
 
     def set_state(self, text: str) -> None:
         self.state_label.setText(text)

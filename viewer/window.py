@@ -18,6 +18,7 @@ from protocol.events import HandshakeComplete, SessionLive
 from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
 from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
+from ui.widgets import group_code
 from viewer.frame_view import FrameView
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
@@ -142,7 +143,7 @@ class ViewerWindow(QMainWindow):
         elif isinstance(event, LinkPaired):
             self._set_status(self.tr("Securing the connection…"))
         elif isinstance(event, HandshakeComplete):
-            self._sas_label.setText(self.tr("Security code: {sas}").format(sas=_spaced(event.sas)))
+            self._sas_label.setText(self.tr("Security code: {sas}").format(sas=group_code(event.sas)))
             self._set_status(self.tr("Waiting for the customer to agree…"))
         elif isinstance(event, SessionLive):
             self.request_control_action.setEnabled(True)
@@ -183,10 +184,6 @@ class ViewerWindow(QMainWindow):
 def _size(frame: DecodedFrame) -> QSize:
     height, width = frame.image.shape[:2]
     return QSize(width, height)
-
-
-def _spaced(sas: str) -> str:
-    return f"{sas[:3]} {sas[3:]}"
 
 
 def _reason(reason: str) -> str:
