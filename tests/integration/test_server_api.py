@@ -1,4 +1,7 @@
-"""REST API against the real server: login, codes, joining, session records, error answers."""
+"""REST API against the real server: login, codes, joining, session records, error answers.
+
+Every test runs twice: on the default SQLite database and on PostgreSQL (``module_database_url``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.postgres import database_env
 from tests.integration.server_fixture import RunningServer, running_server
 
 pytestmark = pytest.mark.integration
@@ -37,8 +41,11 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    with running_server(tmp_path_factory.mktemp("api") / "data") as running:
+def server(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[RunningServer]:
+    data_dir = tmp_path_factory.mktemp("api") / "data"
+    with running_server(data_dir, env=database_env(module_database_url)) as running:
+        banner = "Database: postgresql+psycopg://" if module_database_url else "Database: sqlite:///"
+        assert any(line.startswith(banner) for line in running.stdout_lines), running.stdout_lines
         yield running
 
 
