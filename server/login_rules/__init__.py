@@ -8,12 +8,12 @@ Every error raised on purpose is a ``LoginRulesError``.
 
 from __future__ import annotations
 
+from server.group_state import GroupState
 from server.login_rules.allow_lists import (
     Decision,
     GroupAccessRules,
     IpAllowList,
     MacAllowList,
-    RuleState,
     UserAccessRules,
     address_allowed,
     ip_entries,
@@ -53,6 +53,7 @@ __all__ = [
     "AllowListEntryError",
     "Decision",
     "GroupAccessRules",
+    "GroupState",
     "IpAllowList",
     "LockStatus",
     "LockoutPolicy",
@@ -61,7 +62,6 @@ __all__ = [
     "MacAllowList",
     "PasswordLevel",
     "PasswordRule",
-    "RuleState",
     "RuleViolation",
     "UserAccessRules",
     "ViolationCode",

@@ -28,9 +28,9 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final, TypeVar
 
+from server.group_state import GroupState
 from server.login_rules.errors import AllowListEntryError, LoginRulesError, shown
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -50,21 +50,13 @@ _IP_EXAMPLES: Final = "an address such as 192.168.100.100 or 2001:db8::1, or a r
 _MAC_EXAMPLES: Final = "12 hex digits such as AABBCCDDEEFF (AA-BB-CC-DD-EE-FF and aa:bb:cc:dd:ee:ff are accepted too)"
 
 
-class RuleState(StrEnum):
-    """A group's state for ip_allow or mac_allow (전체 사용 / 사용 안함 / 사용자 설정)."""
-
-    ALL_USE = "all_use"
-    NOT_USED = "not_used"
-    USER_SETTING = "user_setting"
-
-
 @dataclass(frozen=True)
 class GroupAccessRules:
     """A group's ip_allow and mac_allow states and the group's own lists (used under *all use*)."""
 
-    ip_state: RuleState = RuleState.NOT_USED
+    ip_state: GroupState = GroupState.NOT_USED
     ips: IpAllowList = ()
-    mac_state: RuleState = RuleState.NOT_USED
+    mac_state: GroupState = GroupState.NOT_USED
     macs: MacAllowList = ()
 
 
@@ -163,12 +155,12 @@ def login_allowed(
 
 
 def _list_in_force(
-    state: RuleState, group_list: tuple[_T, ...], user_enabled: bool, user_list: tuple[_T, ...]
+    state: GroupState, group_list: tuple[_T, ...], user_enabled: bool, user_list: tuple[_T, ...]
 ) -> tuple[str, tuple[_T, ...]] | None:
     """Whose list applies ("group" or "user") and the list, or None when the rule does not apply."""
-    if state is RuleState.ALL_USE:
+    if state is GroupState.ALL_USE:
         return "group", group_list
-    if state is RuleState.USER_SETTING and user_enabled:
+    if state is GroupState.USER_SETTING and user_enabled:
         return "user", user_list
     return None
 

@@ -6,11 +6,11 @@ group's policy with an agent's own values, ``values`` checks and normalises sing
 
 from __future__ import annotations
 
+from server.group_state import GroupState
 from server.policy.catalogue import BY_KEY, KEYS, OPTIONS, catalogue_json, companions_of, get_option
 from server.policy.engine import (
     EffectiveOptions,
     GroupPolicy,
-    GroupState,
     check_consistency,
     effective_options,
     user_may_set,

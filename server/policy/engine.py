@@ -16,11 +16,11 @@ Rules this module keeps:
 from __future__ import annotations
 
 import dataclasses
-import enum
 import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from server.group_state import GroupState
 from server.policy.catalogue import BY_KEY, OPTIONS, get_option
 from server.policy.errors import ForcedOptionError, InvalidOptionValueError, PolicyError
 from server.policy.model import JsonValue, Kind, Option, OptionValue, to_json_value
@@ -28,19 +28,6 @@ from server.policy.values import normalise, rule_hint
 
 log = logging.getLogger(__name__)
 EffectiveOptions = dict[str, JsonValue]
-
-
-class GroupState(enum.StrEnum):
-    """How a group decides one option for its agents."""
-
-    ALL_USE = "all_use"
-    NOT_USED = "not_used"
-    USER_SETTING = "user_setting"
-
-    @property
-    def label(self) -> str:
-        """The state as the admin page says it: 'all use', 'not used', 'user setting'."""
-        return self.value.replace("_", " ")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,8 +10,8 @@ from server.login_rules import (
     AllowListEntryError,
     Decision,
     GroupAccessRules,
+    GroupState,
     LoginRulesError,
-    RuleState,
     UserAccessRules,
     address_allowed,
     login_allowed,
@@ -155,7 +155,7 @@ def test_mac_allowed_raises_on_garbage() -> None:
 # Which list applies: the manual's two cases.
 
 OFFICE2 = parse_ip_list(FLOOR2)
-EVERYONE_FROM_FLOOR2 = GroupAccessRules(ip_state=RuleState.ALL_USE, ips=OFFICE2)
+EVERYONE_FROM_FLOOR2 = GroupAccessRules(ip_state=GroupState.ALL_USE, ips=OFFICE2)
 
 
 @pytest.mark.parametrize(("address", "allowed"), [(FLOOR2, True), (FLOOR5, False), (HOME, False)])
@@ -177,7 +177,7 @@ def test_all_use_ignores_the_users_own_list() -> None:
 
 
 def test_user_setting_uses_each_users_list() -> None:
-    group = GroupAccessRules(ip_state=RuleState.USER_SETTING, ips=OFFICE2)
+    group = GroupAccessRules(ip_state=GroupState.USER_SETTING, ips=OFFICE2)
     at_home = UserAccessRules(ip_enabled=True, ips=parse_ip_list(HOME))
     assert login_allowed(HOME, None, group, at_home).allowed
     refused = login_allowed(FLOOR2, None, group, at_home)  # the group's list does not apply here
@@ -185,37 +185,37 @@ def test_user_setting_uses_each_users_list() -> None:
 
 
 def test_user_setting_without_the_users_box_means_no_limit() -> None:
-    group = GroupAccessRules(ip_state=RuleState.USER_SETTING, ips=OFFICE2)
+    group = GroupAccessRules(ip_state=GroupState.USER_SETTING, ips=OFFICE2)
     unticked = UserAccessRules(ip_enabled=False, ips=parse_ip_list(HOME))
     assert login_allowed(FLOOR5, None, group, unticked).allowed
 
 
 def test_not_used_ignores_every_list() -> None:
-    group = GroupAccessRules(ip_state=RuleState.NOT_USED, ips=OFFICE2, mac_state=RuleState.NOT_USED, macs=(MAC_A,))
+    group = GroupAccessRules(ip_state=GroupState.NOT_USED, ips=OFFICE2, mac_state=GroupState.NOT_USED, macs=(MAC_A,))
     user = UserAccessRules(ip_enabled=True, ips=OFFICE2, mac_enabled=True, macs=(MAC_A,))
     assert login_allowed(HOME, MAC_B, group, user).allowed
 
 
 def test_empty_list_in_force_refuses_and_says_so() -> None:
-    decision = login_allowed(FLOOR2, MAC_A, GroupAccessRules(ip_state=RuleState.ALL_USE), UserAccessRules())
+    decision = login_allowed(FLOOR2, MAC_A, GroupAccessRules(ip_state=GroupState.ALL_USE), UserAccessRules())
     assert not decision.allowed and "IP allow list is empty" in decision.reason
-    group = GroupAccessRules(mac_state=RuleState.USER_SETTING)
+    group = GroupAccessRules(mac_state=GroupState.USER_SETTING)
     decision = login_allowed(FLOOR2, MAC_A, group, UserAccessRules(mac_enabled=True))
     assert not decision.allowed and "user MAC allow list is empty" in decision.reason
 
 
 def test_mac_rule_per_group_and_per_user() -> None:
-    group = GroupAccessRules(mac_state=RuleState.ALL_USE, macs=(MAC_A,))
+    group = GroupAccessRules(mac_state=GroupState.ALL_USE, macs=(MAC_A,))
     assert login_allowed(HOME, "aa:bb:cc:dd:ee:ff", group, UserAccessRules()).allowed
     refused = login_allowed(HOME, MAC_B, group, UserAccessRules())
     assert not refused.allowed and MAC_B in refused.reason and "group MAC allow list" in refused.reason
-    per_user = GroupAccessRules(mac_state=RuleState.USER_SETTING, macs=(MAC_A,))
+    per_user = GroupAccessRules(mac_state=GroupState.USER_SETTING, macs=(MAC_A,))
     assert login_allowed(HOME, MAC_B, per_user, UserAccessRules(mac_enabled=True, macs=(MAC_B,))).allowed
     assert not login_allowed(HOME, MAC_A, per_user, UserAccessRules(mac_enabled=True, macs=(MAC_B,))).allowed
 
 
 def test_any_reported_mac_may_match_and_garbage_macs_are_dropped() -> None:
-    group = GroupAccessRules(mac_state=RuleState.ALL_USE, macs=(MAC_B,))
+    group = GroupAccessRules(mac_state=GroupState.ALL_USE, macs=(MAC_B,))
     assert login_allowed(FLOOR2, ["junk", MAC_A, "00-11-22-33-44-55"], group, UserAccessRules()).allowed
     for reported in (None, [], "junk", ["junk", ""]):
         decision = login_allowed(FLOOR2, reported, group, UserAccessRules())
@@ -223,7 +223,7 @@ def test_any_reported_mac_may_match_and_garbage_macs_are_dropped() -> None:
 
 
 def test_ip_and_mac_must_both_pass() -> None:
-    group = GroupAccessRules(ip_state=RuleState.ALL_USE, ips=OFFICE2, mac_state=RuleState.ALL_USE, macs=(MAC_A,))
+    group = GroupAccessRules(ip_state=GroupState.ALL_USE, ips=OFFICE2, mac_state=GroupState.ALL_USE, macs=(MAC_A,))
     assert login_allowed(FLOOR2, MAC_A, group, UserAccessRules()) == Decision(
         True,
         f"Allowed: address {FLOOR2} is in the group IP allow list; a reported MAC is in the group MAC allow list.",
@@ -233,7 +233,7 @@ def test_ip_and_mac_must_both_pass() -> None:
 
 
 def test_ip_and_mac_states_are_independent() -> None:
-    group = GroupAccessRules(ip_state=RuleState.ALL_USE, ips=OFFICE2, mac_state=RuleState.USER_SETTING)
+    group = GroupAccessRules(ip_state=GroupState.ALL_USE, ips=OFFICE2, mac_state=GroupState.USER_SETTING)
     assert login_allowed(FLOOR2, None, group, UserAccessRules()).allowed  # MAC: user box unticked
     user = UserAccessRules(mac_enabled=True, macs=(MAC_B,))
     assert not login_allowed(FLOOR2, MAC_A, group, user).allowed
