@@ -29,6 +29,8 @@ from server.web import router as web_router
 
 logger = logging.getLogger(__name__)
 
+NOT_JSON = "The request body is not valid JSON: send a JSON object as described in /openapi.json."
+
 
 def _detail(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
@@ -46,9 +48,12 @@ def validation_sentence(exc: RequestValidationError) -> str:
         return "The request is invalid: check it against /openapi.json."
     first = errors[0]
     if first.get("type") == "json_invalid":
-        return "The request body is not valid JSON: send a JSON object as described in /openapi.json."
+        return NOT_JSON
+    where = _where(first.get("loc", ()))
+    if first.get("type") == "extra_forbidden":
+        return f"Unknown field {where}: this request does not accept it (see /openapi.json). Remove it."
     message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-    return f"Invalid {_where(first.get('loc', ()))}: {message}. Fix it and send the request again."
+    return f"Invalid {where}: {message}. Fix it and send the request again."
 
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -61,8 +66,13 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     return _detail(422, validation_sentence(exc))
 
 
+BODY_PARSE_FAILED = "There was an error parsing the body"  # FastAPI's 400 for a body it cannot decode
+
+
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:  # e.g. bytes that are not UTF-8
+        return _detail(422, NOT_JSON)
     sentences = {
         404: f"There is no {request.url.path} here: see /openapi.json for the API.",
         405: f"{request.method} is not allowed on {request.url.path}: see /openapi.json for the API.",

@@ -15,6 +15,7 @@ from server.schemas import (
     SESSION_ID_PATTERN,
     AgentInfo,
     EndRequest,
+    ErrorDetail,
     Health,
     JoinRequest,
     JoinResponse,
@@ -28,8 +29,22 @@ from server.support import NewSession, create_session, end_session, get_session,
 router = APIRouter(prefix="/api/v1")
 
 
+ERROR_MEANINGS = {
+    400: "The request cannot be carried out as asked.",
+    401: "No usable bearer token, or wrong credentials.",
+    403: "The token may not do this.",
+    404: "No such thing (or not the caller's).",
+    410: "The connection code was used or has expired.",
+    413: "The request body is too large.",
+    422: "The input is invalid: the sentence names the field and the rule it breaks.",
+    429: "Too many failed attempts from this address; see Retry-After.",
+    503: "The server cannot do this right now; try again.",
+}
+
+
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"description": "`{\"detail\": \"sentence\"}`"} for code in codes}
+    """``responses=`` for the error statuses a route can answer, each ``{"detail": "sentence"}``."""
+    return {code: {"model": ErrorDetail, "description": ERROR_MEANINGS[code]} for code in codes}
 
 
 SessionId = Annotated[str, Path(pattern=SESSION_ID_PATTERN, description="32 hex characters")]
@@ -41,7 +56,7 @@ async def health() -> Health:
     return Health(status="ok", version=__version__)
 
 
-@router.post("/auth/login", responses=_errors(401))
+@router.post("/auth/login", responses=_errors(401, 413, 422))
 async def auth_login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
     """Exchange an agent's login ID and password for a bearer token."""
     result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s)
@@ -66,7 +81,7 @@ def _connect_url(request: Request, public_name: str | None, code: str) -> str:
     return f"{base}/connect?code={code}"
 
 
-@router.post("/sessions", status_code=201, responses=_errors(401))
+@router.post("/sessions", status_code=201, responses=_errors(401, 503))
 async def sessions_create(request: Request, caller: CallerDep, services: ServicesDep) -> SessionCreated:
     """Start a session: a 6-digit code for the customer (single use, short-lived) and the secret."""
     created: NewSession | None = None
@@ -87,7 +102,7 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/sessions/join", responses=_errors(404, 410, 429))
+@router.post("/sessions/join", responses=_errors(404, 410, 413, 422, 429))
 async def sessions_join(body: JoinRequest, request: Request, services: ServicesDep) -> JoinResponse:
     """The customer's host module trades the code for the session's host token and secret."""
     address, limiter = _client_address(request), services.limiter
@@ -109,7 +124,7 @@ async def sessions_join(body: JoinRequest, request: Request, services: ServicesD
                         agent_name=joined.agent_name, company=joined.company)
 
 
-@router.get("/sessions/{session_id}", responses=_errors(401, 404))
+@router.get("/sessions/{session_id}", responses=_errors(401, 404, 422))
 async def sessions_get(session_id: SessionId, caller: CallerDep, services: ServicesDep) -> SessionInfo:
     """The record of one of the caller's sessions."""
     record = await services.db.call(get_session, session_id, caller.agent)
@@ -118,7 +133,7 @@ async def sessions_get(session_id: SessionId, caller: CallerDep, services: Servi
                        pc_name=record.pc_name, os=record.os, end_reason=record.end_reason)
 
 
-@router.post("/sessions/{session_id}/end", status_code=204, responses=_errors(401, 403, 404))
+@router.post("/sessions/{session_id}/end", status_code=204, responses=_errors(401, 403, 404, 413, 422))
 async def sessions_end(
     session_id: SessionId, token: TokenDep, services: ServicesDep, body: EndRequest | None = None,
 ) -> Response:

@@ -5,10 +5,22 @@ from __future__ import annotations
 import datetime
 import re
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CODE_PATTERN = re.compile(r"[0-9]{6}")
 SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class ErrorDetail(BaseModel):
+    """Every error answer: one sentence naming what failed (the field and the rule) and what to do."""
+
+    detail: str
+
+
+class StrictInput(BaseModel):
+    """A request body: unknown keys are refused (422 naming the key), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Health(BaseModel):
@@ -18,7 +30,7 @@ class Health(BaseModel):
     version: str
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(StrictInput):
     """An agent's credentials."""
 
     login_id: str = Field(min_length=1, max_length=64)
@@ -52,7 +64,7 @@ class SessionCreated(BaseModel):
     connect_url: str
 
 
-class JoinRequest(BaseModel):
+class JoinRequest(StrictInput):
     """What the customer's host module sends with the code it was given."""
 
     code: str = Field(min_length=1, max_length=32, description="6 digits; spaces and dashes are ignored")
@@ -92,7 +104,7 @@ class SessionInfo(BaseModel):
     end_reason: str | None
 
 
-class EndRequest(BaseModel):
+class EndRequest(StrictInput):
     """Why the session ends (shown to the other side and kept in the record)."""
 
     reason: str | None = Field(default=None, max_length=200)

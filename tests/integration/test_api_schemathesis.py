@@ -1,0 +1,101 @@
+"""Property-based API test: schemathesis runs every operation of the server's own OpenAPI document.
+
+The document is read from a real server (its own data directory, loopback only, over the pinned TLS
+session), and every operation gets up to ``MAX_EXAMPLES`` positive and negative requests, generated
+deterministically (``derandomize``, no example database), so a run is repeatable and bounded.
+
+Checks and why:
+
+* ``not_a_server_error`` - never a 5xx: bad input is the caller's fault and must be a 4xx.
+* ``status_code_conformance`` - every status the server answers is documented (``responses=``).
+* ``content_type_conformance`` - answers are JSON, as documented.
+* ``response_schema_conformance`` - 2xx bodies match their models, error bodies are ``{"detail": str}``.
+* ``negative_data_rejection`` - input that breaks the schema (wrong types, oversize fields, unknown
+  keys) is refused with a 4xx, never accepted.
+
+Not used: ``use_after_free`` / ``ensure_resource_availability`` and the other stateful checks (the
+test is stateless), and ``ignored_auth`` (the one bearer scheme covers both agent and host tokens, so
+"an operation answered without the agent token" is sometimes right: ``/sessions/{id}/end`` takes a host
+token too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+from tools.server_process import RunningServer, running_server
+
+MAX_EXAMPLES = 25
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.negative_data_rejection,
+]
+LOGOUT = "/api/v1/auth/logout"
+
+
+@pytest.fixture(scope="module")
+def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server of its own: the fuzzing trips the join rate limit and fills the database."""
+    with running_server(tmp_path_factory.mktemp("ferry-schemathesis") / "data") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzzed_server: RunningServer) -> Any:
+    """The server's OpenAPI document, loaded over the pinned session, aimed at the loopback server."""
+    assert fuzzed_server.url.startswith("https://127.0.0.1:")
+    with fuzzed_server.session() as http:
+        answer = http.get(fuzzed_server.api("/openapi.json"), timeout=10)
+    answer.raise_for_status()
+    schema = schemathesis.openapi.from_dict(answer.json())
+    schema.config.update(base_url=fuzzed_server.url, tls_verify=str(fuzzed_server.cert_path),
+                         request_timeout=10)
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES,
+                                    deterministic=True, database="none")
+    return schema
+
+
+@pytest.fixture(scope="module")
+def agent_token(fuzzed_server: RunningServer) -> str:
+    """The demo agent's bearer token, shared by every operation except logout."""
+    return fuzzed_server.login()
+
+
+def _run_operation(operation: Any, mode: GenerationMode, server: RunningServer, agent_token: str) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def run(case: Any) -> None:
+        token = server.login() if case.operation.path == LOGOUT else agent_token
+        with server.session() as http:
+            case.call_and_validate(session=http, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+    run()
+
+
+def test_api_conforms_to_its_openapi_document(
+    api_schema: Any, fuzzed_server: RunningServer, agent_token: str,
+) -> None:
+    """No 5xx, only documented statuses and bodies, and schema-breaking input refused with a 4xx."""
+    failures: list[str] = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 7, [operation.label for operation in operations]
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                _run_operation(operation, mode, fuzzed_server, agent_token)
+            except Unsatisfiable:  # nothing to break: the operation takes no input (health)
+                assert mode is GenerationMode.NEGATIVE, operation.label
+            except (Exception, BaseExceptionGroup) as exc:  # collect all, then report
+                failures.append(f"{operation.label} [{mode.value}]: {exc}")
+    assert not failures, "\n\n".join(failures)
