@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 NOT_JSON = "The request body is not valid JSON: send a JSON object as described in /openapi.json."
 
 
-def _detail(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+def _detail(status: int, detail: str, headers: dict[str, str] | None = None, code: str | None = None) -> JSONResponse:
+    body = {"detail": detail} if code is None else {"detail": detail, "code": code}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -58,7 +59,7 @@ def validation_sentence(exc: RequestValidationError) -> str:
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return _detail(exc.status_code, exc.detail, exc.headers)
+    return _detail(exc.status_code, exc.detail, exc.headers, exc.code)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

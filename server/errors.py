@@ -19,6 +19,7 @@ class ApiError(FerryServerError):
     """A request failed; ``status_code`` and ``headers`` go into the HTTP answer."""
 
     status_code = 400
+    code: str | None = None  # a machine-readable reason, sent as "code" next to "detail" when set
 
     def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
@@ -45,6 +46,26 @@ class ForbiddenError(ApiError):
     """The caller is known but may not do this."""
 
     status_code = 403
+
+
+class PasswordExpiredError(ForbiddenError):
+    """The password is right but past the company's lifetime: only a change is allowed."""
+
+    code = "password_expired"
+
+
+class AccountLockedError(ApiError):
+    """Too many wrong passwords locked the account (for the lock time, or until an admin resets it)."""
+
+    status_code = 423
+    code = "account_locked"
+
+
+class PasswordRulesError(ApiError):
+    """A new password breaks the company's password rules; the detail lists every broken rule."""
+
+    status_code = 422
+    code = "password_rules"
 
 
 class NotFoundError(ApiError):

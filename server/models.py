@@ -68,6 +68,11 @@ class Company(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Login rules (server.login_rules): password level weak/medium/strong, lifetime 30/60/90 days or None,
+    # lock time in minutes after five wrong passwords or None (locked until an admin resets it).
+    password_level: Mapped[str] = mapped_column(String(10), default="medium")
+    password_lifetime_days: Mapped[int | None] = mapped_column(Integer)
+    lock_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Group(Base):
@@ -95,6 +100,34 @@ class User(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=Role.AGENT.value)
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+    # Set at creation and at every change; None only for rows older than revision 0002 (read as created_at).
+    password_changed_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginResult(enum.StrEnum):
+    """How a login attempt ended, as the login history records it."""
+
+    OK = "ok"
+    FAILED = "failed"
+    LOCKED = "locked"
+    EXPIRED = "expired"
+
+
+class LoginHistory(Base):
+    """One login attempt, written (and committed) before the answer: who, when, from where, how it ended."""
+
+    __tablename__ = "login_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    login_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    result: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(64))
+    client_version: Mapped[str | None] = mapped_column(String(64))
 
 
 class Token(Base):

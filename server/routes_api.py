@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from server import __version__
-from server.accounts import login, logout
+from server.accounts import ClientInfo, change_password, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
-from server.errors import NotFoundError, TooManyAttemptsError, UnavailableError
+from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
 from server.schemas import (
     SESSION_ID_PATTERN,
     AgentInfo,
@@ -21,6 +21,7 @@ from server.schemas import (
     JoinResponse,
     LoginRequest,
     LoginResponse,
+    PasswordChangeRequest,
     SessionCreated,
     SessionInfo,
 )
@@ -32,10 +33,12 @@ router = APIRouter(prefix="/api/v1")
 ERROR_MEANINGS = {
     400: "The request cannot be carried out as asked.",
     401: "No usable bearer token, or wrong credentials.",
-    403: "The token may not do this.",
+    403: "The token may not do this; at login, the password expired (code password_expired): change it.",
     404: "No such thing (or not the caller's).",
     410: "The connection code was used or has expired.",
     413: "The request body is too large.",
+    423: "The account is locked after five wrong passwords (code account_locked): the sentence says until "
+         "when, or that an administrator must reset it.",
     422: "The input is invalid: the sentence names the field and the rule it breaks.",
     429: "Too many failed attempts from this address; see Retry-After.",
     503: "The server cannot do this right now; try again.",
@@ -56,14 +59,40 @@ async def health() -> Health:
     return Health(status="ok", version=__version__)
 
 
-@router.post("/auth/login", responses=_errors(401, 413, 422))
-async def auth_login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
-    """Exchange an agent's login ID and password for a bearer token."""
-    result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s)
+ClientHeader = Annotated[str | None, Header(alias="X-Ferry-Client", max_length=64,
+                                           description="the client's name and version, for the login history")]
+
+
+@router.post("/auth/login", responses=_errors(401, 403, 413, 422, 423))
+async def auth_login(
+    body: LoginRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
+) -> LoginResponse:
+    """Exchange an agent's login ID and password for a bearer token, under the company's login rules.
+
+    Five wrong passwords in a row lock the account (423); a password past the company's lifetime gives
+    403 with ``code`` ``password_expired`` and no token. Every attempt goes into the login history.
+    """
+    client = ClientInfo(_client_address(request), client_version)
+    result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s, client)
+    if isinstance(result, ApiError):
+        raise result
     agent = result.agent
     return LoginResponse(token=result.token, expires_at=result.expires_at,
                          agent=AgentInfo(login_id=agent.login_id, name=agent.name,
                                          company=agent.company, group=agent.group))
+
+
+@router.post("/auth/password", status_code=204, responses=_errors(401, 413, 422, 423))
+async def auth_password(body: PasswordChangeRequest, services: ServicesDep) -> Response:
+    """Change a password with the current one (no token needed, so an expired password can be changed).
+
+    The new password must satisfy the company's password level and differ from the current one; 422 lists
+    every rule it breaks. A wrong current password counts towards the lock like a wrong login.
+    """
+    refusal = await services.db.call(change_password, body.login_id, body.current_password, body.new_password)
+    if refusal is not None:
+        raise refusal
+    return Response(status_code=204)
 
 
 @router.post("/auth/logout", status_code=204, responses=_errors(401))

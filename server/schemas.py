@@ -15,6 +15,8 @@ class ErrorDetail(BaseModel):
     """Every error answer: one sentence naming what failed (the field and the rule) and what to do."""
 
     detail: str
+    code: str | None = Field(default=None, description="a machine-readable reason, when the client must act "
+                             "on it: password_expired, account_locked, password_rules")
 
 
 class StrictInput(BaseModel):
@@ -35,6 +37,14 @@ class LoginRequest(StrictInput):
 
     login_id: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChangeRequest(StrictInput):
+    """A password change; needs no token, so an agent whose password expired can change it."""
+
+    login_id: str = Field(min_length=1, max_length=64)
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
 
 
 class AgentInfo(BaseModel):

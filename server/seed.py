@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts import create_agent
 from server.errors import StartupError
+from server.login_rules import PasswordLevel, check_password
 from server.models import Company, User
 from server.security import new_password
 
@@ -36,6 +37,8 @@ def seed_demo(db: Session) -> SeedOutcome:
     if db.scalar(select(func.count()).select_from(Company)):
         return SeedOutcome(created=False, exists=False)
     password = new_password()
+    while check_password(password, PasswordLevel.STRONG):  # passes every company password level
+        password = new_password()
     create_agent(db, login_id=DEMO_LOGIN_ID, name="Demo Agent", password=password,
                  company=DEMO_COMPANY, group=DEMO_GROUP)
     return SeedOutcome(created=True, exists=True, password=password)
