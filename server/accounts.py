@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.errors import (
     AccountLockedError,
+    AddressNotAllowedError,
     ApiError,
     NotAuthenticatedError,
     PasswordExpiredError,
@@ -35,6 +36,8 @@ from server.login_rules import (
     reset_lock,
 )
 from server.models import Company, Group, LoginHistory, LoginResult, Token, User, utcnow
+from server.options import access_decision, options_of
+from server.policy import EffectiveOptions
 from server.security import hash_password, new_token, token_digest, verify_password
 
 LOGIN_HINT = "log in again with POST /api/v1/auth/login and send its token as 'Authorization: Bearer <token>'"
@@ -59,6 +62,7 @@ class LoginGrant:
     token: str
     expires_at: datetime.datetime
     agent: Agent
+    options: EffectiveOptions
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +94,7 @@ class ClientInfo:
 
     address: str | None = None
     client_version: str | None = None
+    mac: str | None = None  # reported by the agent, for the MAC allow list
 
 
 def lockout_policy(company: Company) -> LockoutPolicy:
@@ -147,7 +152,8 @@ def _record(db: Session, login_id: str, user: User | None, result: LoginResult, 
 def login(
     db: Session, login_id: str, password: str, ttl_s: float, client: ClientInfo | None = None
 ) -> LoginGrant | ApiError:
-    """Check lock, password and password age; a token valid for ``ttl_s`` seconds, or the refusal to raise.
+    """Check lock, password, allow lists and password age; a token valid for ``ttl_s`` seconds and the
+    agent's effective options, or the refusal to raise.
 
     Every attempt is written to the login history in this transaction; the caller raises a returned
     refusal only after the commit, so failure counts and history rows are kept.
@@ -160,6 +166,10 @@ def login(
         _record(db, login_id, user, result or LoginResult.FAILED, reason, client=client)
         return error
     assert user is not None
+    decision = access_decision(db, user, client.address, client.mac)
+    if not decision.allowed:
+        _record(db, login_id, user, LoginResult.REFUSED, decision.reason, client=client)
+        return AddressNotAllowedError(decision.reason)
     company = db.get_one(Company, user.company_id)
     if password_expired(user.password_changed_at or user.created_at, company.password_lifetime_days, now):
         _record(db, login_id, user, LoginResult.EXPIRED, "Password expired.", client=client)
@@ -168,7 +178,7 @@ def login(
     expires_at = now + datetime.timedelta(seconds=ttl_s)
     db.add(Token(token_hash=token_digest(token), user_id=user.id, expires_at=expires_at))
     _record(db, login_id, user, LoginResult.OK, "Logged in.", client=client)
-    return LoginGrant(token, expires_at, _agent(db, user))
+    return LoginGrant(token, expires_at, _agent(db, user), options_of(db, user))
 
 
 def change_password(db: Session, login_id: str, current_password: str, new_password: str) -> ApiError | None:

@@ -54,6 +54,25 @@ class PasswordExpiredError(ForbiddenError):
     code = "password_expired"
 
 
+class AddressNotAllowedError(ForbiddenError):
+    """The IP or MAC allow list in force does not admit this login; the detail is the reason."""
+
+    code = "address_not_allowed"
+
+
+class OptionForcedError(ForbiddenError):
+    """An agent wrote an option the group decides; the detail names the key and the group's state."""
+
+    code = "option_forced"
+
+
+class OptionInvalidError(ApiError):
+    """An option write names an unknown key or a value that breaks the option's rule."""
+
+    status_code = 422
+    code = "option_invalid"
+
+
 class AccountLockedError(ApiError):
     """Too many wrong passwords locked the account (for the lock time, or until an admin resets it)."""
 

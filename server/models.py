@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime
 import enum
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -106,6 +107,30 @@ class User(Base):
     password_changed_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class GroupOption(Base):
+    """A group's state for one option key (None for a companion, which follows its parent) and its value.
+
+    A key with no row takes the catalogue's default (``server.policy``): a new group stores nothing.
+    """
+
+    __tablename__ = "group_options"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(16))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class UserOption(Base):
+    """An agent's own value for one option key (used where the group leaves the key to the agent)."""
+
+    __tablename__ = "user_options"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
 class LoginResult(enum.StrEnum):
     """How a login attempt ended, as the login history records it."""
 
@@ -113,6 +138,7 @@ class LoginResult(enum.StrEnum):
     FAILED = "failed"
     LOCKED = "locked"
     EXPIRED = "expired"
+    REFUSED = "refused"  # the IP or MAC allow list in force does not admit this login
 
 
 class LoginHistory(Base):

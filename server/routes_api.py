@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Body, Header, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from server import __version__
 from server.accounts import ClientInfo, change_password, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
 from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
+from server.options import agent_options, set_user_options
 from server.schemas import (
     SESSION_ID_PATTERN,
     AgentInfo,
@@ -21,6 +22,8 @@ from server.schemas import (
     JoinResponse,
     LoginRequest,
     LoginResponse,
+    Options,
+    OptionsUpdate,
     PasswordChangeRequest,
     SessionCreated,
     SessionInfo,
@@ -33,13 +36,16 @@ router = APIRouter(prefix="/api/v1")
 ERROR_MEANINGS = {
     400: "The request cannot be carried out as asked.",
     401: "No usable bearer token, or wrong credentials.",
-    403: "The token may not do this; at login, the password expired (code password_expired): change it.",
+    403: "The token may not do this; at login, the password expired (code password_expired): change it, or "
+         "the IP or MAC allow list does not admit this place (code address_not_allowed); on an option write, "
+         "the group decides that key (code option_forced).",
     404: "No such thing (or not the caller's).",
     410: "The connection code was used or has expired.",
     413: "The request body is too large.",
     423: "The account is locked after five wrong passwords (code account_locked): the sentence says until "
          "when, or that an administrator must reset it.",
-    422: "The input is invalid: the sentence names the field and the rule it breaks.",
+    422: "The input is invalid: the sentence names the field and the rule it breaks (code option_invalid: "
+         "an unknown option key or a value outside its rule).",
     429: "Too many failed attempts from this address; see Retry-After.",
     503: "The server cannot do this right now; try again.",
 }
@@ -63,23 +69,46 @@ ClientHeader = Annotated[str | None, Header(alias="X-Ferry-Client", max_length=6
                                            description="the client's name and version, for the login history")]
 
 
-@router.post("/auth/login", responses=_errors(401, 403, 413, 422, 423))
+@router.post("/auth/login", responses=_errors(401, 403, 413, 422, 423, 503))
 async def auth_login(
     body: LoginRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
 ) -> LoginResponse:
     """Exchange an agent's login ID and password for a bearer token, under the company's login rules.
 
     Five wrong passwords in a row lock the account (423); a password past the company's lifetime gives
-    403 with ``code`` ``password_expired`` and no token. Every attempt goes into the login history.
+    403 with ``code`` ``password_expired`` and no token; a login the group's (or the agent's own) IP or MAC
+    allow list does not admit gives 403 with ``code`` ``address_not_allowed`` and the reason. Every attempt
+    goes into the login history. The answer carries the agent's effective options.
     """
-    client = ClientInfo(_client_address(request), client_version)
+    client = ClientInfo(_client_address(request), client_version, body.mac)
     result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s, client)
     if isinstance(result, ApiError):
         raise result
     agent = result.agent
     return LoginResponse(token=result.token, expires_at=result.expires_at,
                          agent=AgentInfo(login_id=agent.login_id, name=agent.name,
-                                         company=agent.company, group=agent.group))
+                                         company=agent.company, group=agent.group),
+                         options=result.options)
+
+
+@router.get("/me/options", responses=_errors(401, 503))
+async def me_options(caller: CallerDep, services: ServicesDep) -> Options:
+    """The caller's effective options: every catalogue key, decided by the group's policy and the agent's values."""
+    return await services.db.call(agent_options, caller.agent.id)
+
+
+@router.put("/me/options", responses=_errors(401, 403, 413, 422, 503))
+async def me_options_put(
+    changes: Annotated[OptionsUpdate, Body(description="option keys and the agent's new values")],
+    caller: CallerDep, services: ServicesDep,
+) -> Options:
+    """Set the caller's own values for options the group leaves to the agent; the new effective options.
+
+    A key the group decides gives 403 with ``code`` ``option_forced`` (the sentence names the key and the
+    group's state); an unknown key or a value outside its rule gives 422 with ``code`` ``option_invalid``.
+    Nothing is stored unless every key passes.
+    """
+    return await services.db.call(set_user_options, caller.agent.id, changes)
 
 
 @router.post("/auth/password", status_code=204, responses=_errors(401, 413, 422, 423))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 CODE_PATTERN = re.compile(r"[0-9]{6}")
 SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -16,7 +17,8 @@ class ErrorDetail(BaseModel):
 
     detail: str
     code: str | None = Field(default=None, description="a machine-readable reason, when the client must act "
-                             "on it: password_expired, account_locked, password_rules")
+                             "on it: password_expired, account_locked, password_rules, address_not_allowed, "
+                             "option_forced, option_invalid")
 
 
 class StrictInput(BaseModel):
@@ -37,6 +39,8 @@ class LoginRequest(StrictInput):
 
     login_id: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+    mac: str | None = Field(default=None, max_length=64,
+                            description="this PC's MAC address, for the MAC allow list (any common spelling)")
 
 
 class PasswordChangeRequest(StrictInput):
@@ -56,12 +60,22 @@ class AgentInfo(BaseModel):
     group: str | None
 
 
+OptionKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+OptionValue = (bool | int | Annotated[str, StringConstraints(max_length=2048)]
+               | Annotated[list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=256)])
+Options = dict[str, bool | int | str | list[str]]
+"""Effective options: every catalogue key and its value for this agent."""
+OptionsUpdate = Annotated[dict[OptionKey, OptionValue], Field(max_length=100)]
+"""An agent's write of its own options: ``{key: value}``."""
+
+
 class LoginResponse(BaseModel):
-    """A bearer token for ``Authorization: Bearer <token>`` and when it stops working."""
+    """A bearer token for ``Authorization: Bearer <token>``, when it stops working, and the agent's options."""
 
     token: str
     expires_at: datetime.datetime
     agent: AgentInfo
+    options: Options = Field(description="the agent's effective options: every catalogue key and its value")
 
 
 class SessionCreated(BaseModel):
