@@ -15,11 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.accounts import create_agent
-from server.config import default_database_url
-from server.db import Database, create_db_engine
-from server.models import Company, LoginHistory, User
-from tests.integration.postgres import database_env
-from tests.integration.server_fixture import RunningServer, running_server
+from server.models import Company, User
+from tests.integration.db_rig import ServerRig, serving
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +24,8 @@ LOGIN = "/api/v1/auth/login"
 CHANGE = "/api/v1/auth/password"
 
 
-class Rig:
-    """The module's server, an HTTP session to it and the server's database."""
-
-    def __init__(self, server: RunningServer, url: str | None) -> None:
-        self.server = server
-        self.http = server.session()
-        self.db = Database(create_db_engine(url or default_database_url(server.data_dir)))
+class Rig(ServerRig):
+    """The shared rig plus this module's requests and rows."""
 
     def post(self, path: str, body: dict[str, str], **headers: str) -> Any:
         return self.http.post(self.server.api(path), json=body, headers=headers, timeout=10)
@@ -59,19 +51,13 @@ class Rig:
     def set_user(self, login_id: str, **values: Any) -> None:
         self.db.run(lambda db: db.execute(update(User).where(User.login_id == login_id).values(**values)))
 
-    def history(self, login_id: str) -> list[LoginHistory]:
-        return self.db.run(lambda db: list(db.scalars(
-            select(LoginHistory).where(LoginHistory.login_id == login_id).order_by(LoginHistory.id))))
 
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Rig]:
     data_dir = tmp_path_factory.mktemp("login-rules") / "data"
-    with running_server(data_dir, env=database_env(module_database_url)) as server:
-        made = Rig(server, module_database_url)
+    with serving(Rig, data_dir, module_database_url) as made:
         yield made
-        made.http.close()
-        made.db.dispose()
 
 
 def test_demo_agent_still_logs_in(rig: Rig) -> None:

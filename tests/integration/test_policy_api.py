@@ -14,12 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts import create_agent
-from server.config import default_database_url
-from server.db import Database, create_db_engine
-from server.models import Group, GroupOption, LoginHistory, User
+from server.models import Group, GroupOption, User
 from server.policy import OPTIONS, GroupPolicy, effective_options
-from tests.integration.postgres import database_env
-from tests.integration.server_fixture import RunningServer, running_server
+from tests.integration.db_rig import ServerRig, serving
 
 pytestmark = pytest.mark.integration
 
@@ -29,13 +26,8 @@ PASSWORD = "Good-pass-47"
 DEFAULTS = effective_options(GroupPolicy(), {})
 
 
-class Rig:
-    """The module's server, an HTTP session to it and the server's database."""
-
-    def __init__(self, server: RunningServer, url: str | None) -> None:
-        self.server = server
-        self.http = server.session()
-        self.db = Database(create_db_engine(url or default_database_url(server.data_dir)))
+class Rig(ServerRig):
+    """The shared rig plus this module's requests and rows."""
 
     def login(self, login_id: str, **extra: str) -> Any:
         body = {"login_id": login_id, "password": PASSWORD, **extra}
@@ -64,19 +56,13 @@ class Rig:
                 db.add(GroupOption(group_id=group.id, key=key, state=state, value=value))
         self.db.run(make)
 
-    def history(self, login_id: str) -> list[LoginHistory]:
-        return self.db.run(lambda db: list(db.scalars(
-            select(LoginHistory).where(LoginHistory.login_id == login_id).order_by(LoginHistory.id))))
 
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Rig]:
     data_dir = tmp_path_factory.mktemp("policy") / "data"
-    with running_server(data_dir, env=database_env(module_database_url)) as server:
-        made = Rig(server, module_database_url)
+    with serving(Rig, data_dir, module_database_url) as made:
         yield made
-        made.http.close()
-        made.db.dispose()
 
 
 def test_a_fresh_group_gets_the_catalogue_defaults(rig: Rig) -> None:
