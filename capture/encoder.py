@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction
+from typing import Any
 
 import av
 import numpy as np
@@ -77,23 +78,17 @@ class H264Encoder:
         force_key, self._keyframe_requested = self._keyframe_requested, False
         frame.pict_type = _I_FRAME if force_key else _NO_TYPE
         frame.pts = self._pts
-        try:
-            packets = self._context.encode(frame)
-        except av.FFmpegError as exc:
-            raise EncoderError(f"libx264 failed to encode frame {self._pts}: {exc}") from exc
-        if len(packets) != 1:
-            raise EncoderError(
-                f"libx264 gave {len(packets)} packets for frame {self._pts} instead of 1: "
-                "the encoder is not running with tune=zerolatency"
-            )
+        packet = _encode_one(self._context, frame, f"libx264, frame {self._pts}")
         self._pts += 1
-        packet = packets[0]
         return EncodedFrame(bytes(packet), bool(packet.is_keyframe), self._pts - 1, self._width, self._height)
 
     def _yuv_frame(self, bgra: NDArray[np.uint8]) -> av.VideoFrame:
         _check_bgra(bgra, self._source)
         source = _wrap(bgra[: self._height, : self._width])
-        return self._reformatter.reformat(source, format="yuv420p")
+        try:
+            return self._reformatter.reformat(source, format="yuv420p")
+        except av.FFmpegError as exc:
+            raise EncoderError(f"Could not convert the screen to YUV for encoding: {exc}") from exc
 
 
 class StillEncoder:
@@ -116,14 +111,21 @@ class StillEncoder:
         source = _wrap(bgra[: self._height, : self._width])
         frame = self._reformatter.reformat(source, format="yuvj420p")
         frame.pts = self._pts
-        try:
-            packets = self._context.encode(frame)
-        except av.FFmpegError as exc:
-            raise EncoderError(f"The JPEG encoder failed: {exc}") from exc
-        if len(packets) != 1:
-            raise EncoderError(f"The JPEG encoder gave {len(packets)} packets for one still instead of 1")
+        packet = _encode_one(self._context, frame, "the JPEG encoder")
         self._pts += 1
-        return EncodedFrame(bytes(packets[0]), True, self._pts - 1, self._width, self._height)
+        return EncodedFrame(bytes(packet), True, self._pts - 1, self._width, self._height)
+
+
+def _encode_one(context: av.VideoCodecContext, frame: av.VideoFrame, what: str) -> av.Packet[Any]:
+    """Encode ``frame`` into exactly one packet (no lookahead, no B-frames); EncoderError otherwise."""
+    try:
+        packets = context.encode(frame)
+    except av.FFmpegError as exc:
+        raise EncoderError(f"{what} failed to encode: {exc}") from exc
+    if len(packets) != 1:
+        raise EncoderError(f"{what} gave {len(packets)} packets for one frame instead of 1: "
+                           "the encoder must run with tune=zerolatency and no B-frames")
+    return packets[0]
 
 
 def _check_bgra(bgra: NDArray[np.uint8], size: tuple[int, int]) -> None:
