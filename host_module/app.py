@@ -23,7 +23,6 @@ from input_injection.injector import PynputInjector
 from protocol.events import HandshakeComplete, SessionEnded, SessionLive
 from protocol.session import Role
 from transport.link import LinkConfig, relay_url
-from transport.tls import pinned_ssl_context
 from ui.bridge import EventBridge
 
 
@@ -44,9 +43,8 @@ class HostApp:
         self.notice = NoticeWindow(ticket.agent_name, ticket.company)
         self.notice.end_requested.connect(self._on_notice_end_requested)
         self.notice.revoke_requested.connect(self._on_notice_revoke_requested)
-        context = pinned_ssl_context(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert)
         config = LinkConfig(relay_url(options.server, ticket.session_id, Role.HOST), ticket.host_token,
-                            Role.HOST, ticket.secret, context)
+                            Role.HOST, ticket.secret, ticket.ssl_context)
         self.injector = PynputInjector(options.display or "")
         self.session = HostSession(config, options.display, self.injector, self.bridge.post, HostPolicy())
         self._boxes: list[QMessageBox] = []

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import platform
 import socket
+import ssl
 
 import requests
 
 from host_module.errors import JoinError
-from transport.tls import PinnedCertificateError, TlsError, pinned_session
+from transport.tls import PinnedCertificateError, PinnedSession, TlsError, pinned_ssl_context
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +22,7 @@ class JoinTicket:
     secret: bytes
     agent_name: str
     company: str
+    ssl_context: ssl.SSLContext  # the context the join used: it trusts only the pinned certificate
 
 
 def machine_description() -> tuple[str, str]:
@@ -35,7 +37,8 @@ def join_by_code(server: str, code: str, fingerprint: str | None, ca_cert: str |
         raise JoinError("The connection code has 6 digits. Check the code the agent gave you and type it again.")
     pc_name, os_name = machine_description()
     try:
-        with pinned_session(server, fingerprint=fingerprint, cafile=ca_cert) as http:
+        context = pinned_ssl_context(server, fingerprint=fingerprint, cafile=ca_cert)
+        with PinnedSession(server, fingerprint, ca_cert, context=context) as http:
             reply = http.post(f"{server.rstrip('/')}/api/v1/sessions/join",
                               json={"code": code, "pc_name": pc_name, "os": os_name}, timeout=15)
     except PinnedCertificateError as exc:
@@ -44,7 +47,7 @@ def join_by_code(server: str, code: str, fingerprint: str | None, ca_cert: str |
     except (requests.RequestException, TlsError) as exc:
         raise JoinError(f"Could not reach the support server at {server}. Check your internet connection "
                         f"and try again. ({exc.__class__.__name__})") from exc
-    return _ticket(reply)
+    return _ticket(reply, context)
 
 
 _STATUS_TEXT = {
@@ -54,12 +57,12 @@ _STATUS_TEXT = {
 }
 
 
-def _ticket(reply: requests.Response) -> JoinTicket:
+def _ticket(reply: requests.Response, context: ssl.SSLContext) -> JoinTicket:
     if reply.status_code == 200:
         try:
             body = reply.json()
             return JoinTicket(str(body["session_id"]), str(body["host_token"]), bytes.fromhex(body["secret"]),
-                              str(body.get("agent_name", "")), str(body.get("company", "")))
+                              str(body.get("agent_name", "")), str(body.get("company", "")), context)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise JoinError("The support server gave an answer Ferry does not understand. Try again, or "
                             "ask the agent whether the server was updated.") from exc
