@@ -49,6 +49,15 @@ class DamageDetector:
         """(width, height) of the frames this detector compares."""
         return self._width, self._height
 
+    def changed(self, frame: NDArray[np.uint8]) -> bool:
+        """Whether ``frame`` differs from the reference at all (one memcmp; no bounding box)."""
+        self._check_shape(frame)
+        if not self._valid:
+            return True
+        if frame.flags.c_contiguous:
+            return self._ref_bytes != frame.data
+        return not np.array_equal(frame, self._ref)
+
     def check(self, frame: NDArray[np.uint8]) -> DirtyRect | None:
         """The dirty bounding box of ``frame`` against the reference, or None if it is unchanged."""
         self._check_shape(frame)

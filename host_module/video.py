@@ -119,7 +119,7 @@ class VideoPump:
             return True
         pixels = grabber.grab()
         capture_ns = time.monotonic_ns()
-        if not forced and detector.check(pixels) is None:
+        if not forced and not detector.changed(pixels):
             return False
         if forced:
             self._keyframe_wanted.clear()

@@ -78,3 +78,17 @@ def test_non_contiguous_frames_are_compared_correctly() -> None:
 def test_wrong_shape_is_refused() -> None:
     with pytest.raises(CaptureError, match="new detector"):
         DamageDetector(W, H).check(np.zeros((H, W, 3), dtype=np.uint8))
+
+
+def test_changed_answers_like_check_without_a_bounding_box() -> None:
+    image = frame()
+    assert DamageDetector(W, H).changed(image)  # nothing committed yet
+    detector = committed(image)
+    assert not detector.changed(frame())
+    moved = frame()
+    moved[H - 1, W - 1, 0] = 0
+    assert detector.changed(moved)
+    big = np.full((H, W * 2, 4), 30, dtype=np.uint8)
+    assert not detector.changed(big[:, ::2])  # a non-contiguous view compares by value
+    big[0, 0, 1] = 1
+    assert detector.changed(big[:, ::2])
