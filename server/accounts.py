@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Collection
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.errors import (
+    AccountExpiredError,
     AccountLockedError,
     AddressNotAllowedError,
     ApiError,
+    DuplicateLoginError,
+    LicenceFullError,
     NotAuthenticatedError,
     PasswordExpiredError,
     PasswordRulesError,
@@ -27,15 +31,28 @@ from server.login_rules import (
     LockoutPolicy,
     LockoutState,
     LockStatus,
+    LoginRulesError,
     PasswordLevel,
     check_password,
     is_locked,
+    normalise_mac,
     password_expired,
     register_failure,
     register_success,
     reset_lock,
 )
-from server.models import Company, Group, LoginHistory, LoginResult, Token, User, utcnow
+from server.models import (
+    Company,
+    Group,
+    LicenceKind,
+    LoginHistory,
+    LoginResult,
+    Role,
+    Token,
+    TokenKind,
+    User,
+    utcnow,
+)
 from server.options import access_decision, options_of
 from server.policy import EffectiveOptions
 from server.security import hash_password, new_token, token_digest, verify_password
@@ -57,20 +74,39 @@ class Agent:
 
 @dataclasses.dataclass(frozen=True)
 class LoginGrant:
-    """A fresh token (shown once) and whom it belongs to."""
+    """A fresh token (shown once), whom it belongs to, and the older logins this one ended."""
 
     token: str
     expires_at: datetime.datetime
     agent: Agent
     options: EffectiveOptions
+    ended_tokens: tuple[str, ...] = ()  # digests of the same agent's logins ended by this one
+    ended_reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SecondStepNeeded:
+    """Password and rules passed, but the company wants an e-mailed code before an admin token is given."""
+
+    user_id: int
+    login_id: str
+    email: str | None
 
 
 @dataclasses.dataclass(frozen=True)
 class Caller:
-    """An authenticated agent and the digest of the token they used."""
+    """An authenticated user, the digest of the token they used and the door it was given at."""
 
     agent: Agent
     token_hash: str
+    company_id: int = 0
+    group_id: int | None = None
+    kind: str = TokenKind.AGENT.value
+
+
+PRESENCE_GRACE = datetime.timedelta(seconds=60)
+"""A login holds a concurrent licence for this long after its token was given, before its push socket is
+open (two agents logging in at the same instant cannot both take the last licence)."""
 
 
 def _agent(db: Session, user: User) -> Agent:
@@ -95,6 +131,13 @@ class ClientInfo:
     address: str | None = None
     client_version: str | None = None
     mac: str | None = None  # reported by the agent, for the MAC allow list
+
+    def mac_normalised(self) -> str | None:
+        """The MAC as the history and token rows keep it (12 upper-case hex digits), or None."""
+        try:
+            return normalise_mac(self.mac) if self.mac else None
+        except LoginRulesError:
+            return None
 
 
 def lockout_policy(company: Company) -> LockoutPolicy:
@@ -142,42 +185,176 @@ def _check_credentials(
     return None, "", None
 
 
-def _record(db: Session, login_id: str, user: User | None, result: LoginResult, reason: str, *,
-            client: ClientInfo) -> None:
+def _cut(text: str | None, length: int) -> str | None:
+    return text[:length] if text else None
+
+
+def record_attempt(db: Session, login_id: str, user: User | None, result: LoginResult, reason: str, *,
+                   client: ClientInfo, kind: TokenKind = TokenKind.AGENT) -> None:
+    """Add one row to the login history (agent or admin login)."""
     db.add(LoginHistory(login_id=login_id[:64], user_id=user.id if user else None, result=result.value,
-                        reason=reason[:300], address=(client.address or None) and client.address[:64],
-                        client_version=(client.client_version or None) and client.client_version[:64]))
+                        reason=reason[:300], address=_cut(client.address, 64),
+                        client_version=_cut(client.client_version, 64), mac=client.mac_normalised(),
+                        kind=kind.value))
+
+
+def _account_expired(user: User, now: datetime.datetime) -> AccountExpiredError | None:
+    if user.expires_at is None or user.expires_at > now:
+        return None
+    day = user.expires_at.strftime("%Y-%m-%d")
+    return AccountExpiredError(f"This account ended on {day} (UTC): ask your administrator to extend it.")
+
+
+def _live_agent_tokens(db: Session, user_ids: Collection[int] | None, company_id: int,
+                       now: datetime.datetime) -> list[Token]:
+    query = (select(Token).join(User, User.id == Token.user_id)
+             .where(Token.kind == TokenKind.AGENT.value, Token.revoked.is_(False), Token.expires_at > now,
+                    User.company_id == company_id))
+    if user_ids is not None:
+        query = query.where(Token.user_id.in_(user_ids))
+    return list(db.scalars(query))
+
+
+def _present(token: Token, connected: Collection[str], now: datetime.datetime) -> bool:
+    """A login holds a licence while its push socket is open, or shortly after it was given."""
+    return token.token_hash in connected or token.created_at > now - PRESENCE_GRACE
+
+
+def revoke(tokens: Collection[Token], reason: str) -> tuple[str, ...]:
+    """Revoke these tokens, keeping why; their digests (to tell and close their push sockets)."""
+    for token in tokens:
+        token.revoked, token.ended_reason = True, reason[:200]
+    return tuple(token.token_hash for token in tokens)
+
+
+def _since(token: Token) -> str:
+    where = f" from {token.address}" if token.address else ""
+    return f"{where} since {token.created_at.strftime('%Y-%m-%d %H:%M')} UTC"
+
+
+def _settle_other_logins(db: Session, user: User, options: EffectiveOptions, connected: Collection[str], *,
+                         client: ClientInfo, now: datetime.datetime) -> tuple[tuple[str, ...], ApiError | None]:
+    """Apply the duplicate-login rule: (digests of older logins to end, or the refusal)."""
+    mine = _live_agent_tokens(db, [user.id], user.company_id, now)
+    present = [token for token in mine if token.token_hash in connected]
+    if not present:
+        return (), None
+    if options.get("agent_force_logout_duplicate") is True:
+        where = f" from {client.address}" if client.address else ""
+        return revoke(present, f"Your ID logged in again{where}: this login was ended."), None
+    return (), DuplicateLoginError(
+        f"This ID is already logged in{_since(present[0])}: log out there first, or ask an administrator "
+        "to end that login.")
+
+
+def _licence_refusal(db: Session, user: User, connected: Collection[str],
+                     now: datetime.datetime) -> LicenceFullError | None:
+    company = db.get_one(Company, user.company_id)
+    if company.licence_kind != LicenceKind.CONCURRENT.value or company.licence_count is None:
+        return None
+    tokens = _live_agent_tokens(db, None, company.id, now)
+    others = {token.user_id for token in tokens if token.user_id != user.id and _present(token, connected, now)}
+    if len(others) < company.licence_count:
+        return None
+    return LicenceFullError(
+        f"All {company.licence_count} concurrent licences of {company.name} are in use: try again when an "
+        "agent logs out, or ask your administrator for more licences.")
+
+
+def _rules_refusal(db: Session, user: User, client: ClientInfo,
+                   now: datetime.datetime) -> tuple[LoginResult, ApiError] | None:
+    """Account end, allow lists and password age, in that order: the first refusal, or None."""
+    expired = _account_expired(user, now)
+    if expired is not None:
+        return LoginResult.REFUSED, expired
+    decision = access_decision(db, user, client.address, client.mac)
+    if not decision.allowed:
+        return LoginResult.REFUSED, AddressNotAllowedError(decision.reason)
+    company = db.get_one(Company, user.company_id)
+    if password_expired(user.password_changed_at or user.created_at, company.password_lifetime_days, now):
+        return LoginResult.EXPIRED, PasswordExpiredError(EXPIRED)
+    return None
+
+
+def _grant(db: Session, user: User, ttl_s: float, client: ClientInfo, *, kind: TokenKind,
+           now: datetime.datetime) -> tuple[str, datetime.datetime]:
+    token = new_token()
+    expires_at = now + datetime.timedelta(seconds=ttl_s)
+    db.add(Token(token_hash=token_digest(token), user_id=user.id, expires_at=expires_at, kind=kind.value,
+                 address=_cut(client.address, 64), mac=client.mac_normalised(),
+                 client_version=_cut(client.client_version, 64)))
+    return token, expires_at
 
 
 def login(
-    db: Session, login_id: str, password: str, ttl_s: float, client: ClientInfo | None = None
+    db: Session, login_id: str, password: str, ttl_s: float, client: ClientInfo | None = None, *,
+    connected: Collection[str] = (),
 ) -> LoginGrant | ApiError:
-    """Check lock, password, allow lists and password age; a token valid for ``ttl_s`` seconds and the
-    agent's effective options, or the refusal to raise.
+    """An agent app's login: lock, password, account end, allow lists, password age, then the duplicate-login
+    and concurrent-licence rules; a token valid for ``ttl_s`` seconds and the effective options, or the
+    refusal to raise.
 
-    Every attempt is written to the login history in this transaction; the caller raises a returned
-    refusal only after the commit, so failure counts and history rows are kept.
+    ``connected`` holds the digests of tokens whose push socket is open (the hub knows them): an older
+    login counts as present while its socket is open. Every attempt is written to the login history in
+    this transaction; the caller raises a returned refusal only after the commit.
     """
     client = client or ClientInfo()
     now = utcnow()
     user = _find_user(db, login_id)
     result, reason, error = _check_credentials(db, user, password, now)
     if error is not None:
-        _record(db, login_id, user, result or LoginResult.FAILED, reason, client=client)
+        record_attempt(db, login_id, user, result or LoginResult.FAILED, reason, client=client)
         return error
     assert user is not None
-    decision = access_decision(db, user, client.address, client.mac)
-    if not decision.allowed:
-        _record(db, login_id, user, LoginResult.REFUSED, decision.reason, client=client)
-        return AddressNotAllowedError(decision.reason)
-    company = db.get_one(Company, user.company_id)
-    if password_expired(user.password_changed_at or user.created_at, company.password_lifetime_days, now):
-        _record(db, login_id, user, LoginResult.EXPIRED, "Password expired.", client=client)
-        return PasswordExpiredError(EXPIRED)
-    token = new_token()
-    expires_at = now + datetime.timedelta(seconds=ttl_s)
-    db.add(Token(token_hash=token_digest(token), user_id=user.id, expires_at=expires_at))
-    _record(db, login_id, user, LoginResult.OK, "Logged in.", client=client)
+    refusal = _rules_refusal(db, user, client, now)
+    if refusal is not None:
+        record_attempt(db, login_id, user, refusal[0], refusal[1].detail, client=client)
+        return refusal[1]
+    options = options_of(db, user)
+    ended, duplicate = _settle_other_logins(db, user, options, connected, client=client, now=now)
+    refused = duplicate or _licence_refusal(db, user, connected, now)
+    if refused is not None:
+        record_attempt(db, login_id, user, LoginResult.REFUSED, refused.detail, client=client)
+        return refused
+    token, expires_at = _grant(db, user, ttl_s, client, kind=TokenKind.AGENT, now=now)
+    record_attempt(db, login_id, user, LoginResult.OK, "Logged in.", client=client)
+    ended_reason = "Your ID logged in again" + (f" from {client.address}" if client.address else "") + "."
+    return LoginGrant(token, expires_at, _agent(db, user), options, ended, ended_reason if ended else "")
+
+
+ADMIN_ROLES = frozenset(role.value for role in Role)  # all three sign in to the admin page
+
+
+def admin_login(
+    db: Session, login_id: str, password: str, ttl_s: float, client: ClientInfo | None = None,
+) -> LoginGrant | SecondStepNeeded | ApiError:
+    """The admin page's login: the same lock, account end, allow-list and password-age rules as an agent's
+    (no duplicate or licence rule); with the company's two-step login on, ``SecondStepNeeded`` instead of
+    a token (the caller e-mails a code and finishes with ``issue_admin_token``)."""
+    client = client or ClientInfo()
+    now = utcnow()
+    user = _find_user(db, login_id)
+    result, reason, error = _check_credentials(db, user, password, now)
+    if error is not None:
+        record_attempt(db, login_id, user, result or LoginResult.FAILED, reason, client=client, kind=TokenKind.ADMIN)
+        return error
+    assert user is not None
+    refusal = _rules_refusal(db, user, client, now)
+    if refusal is not None:
+        record_attempt(db, login_id, user, refusal[0], refusal[1].detail, client=client, kind=TokenKind.ADMIN)
+        return refusal[1]
+    if db.get_one(Company, user.company_id).two_step_login:
+        return SecondStepNeeded(user.id, user.login_id, user.email)
+    return issue_admin_token(db, user.id, ttl_s, client)
+
+
+def issue_admin_token(db: Session, user_id: int, ttl_s: float, client: ClientInfo | None = None) -> LoginGrant:
+    """An admin-page token for a user whose login passed every check (and the second step, when asked)."""
+    client = client or ClientInfo()
+    user = db.get_one(User, user_id)
+    token, expires_at = _grant(db, user, ttl_s, client, kind=TokenKind.ADMIN, now=utcnow())
+    record_attempt(db, user.login_id, user, LoginResult.OK, "Logged in to the admin page.", client=client,
+                   kind=TokenKind.ADMIN)
     return LoginGrant(token, expires_at, _agent(db, user), options_of(db, user))
 
 
@@ -207,20 +384,42 @@ def change_password(db: Session, login_id: str, current_password: str, new_passw
     return None
 
 
-def authenticate(db: Session, token: str | None) -> Caller:
-    """The agent a bearer token belongs to, or ``NotAuthenticatedError``."""
+def _token_refusal(row: Token | None, kind: TokenKind, now: datetime.datetime) -> str | None:
+    if row is None or row.kind != kind.value:
+        return f"The bearer token is unknown: {LOGIN_HINT}."
+    if row.revoked:
+        why = row.ended_reason or "logged out"
+        return f"This login has ended ({why.rstrip('.')}): {LOGIN_HINT}."
+    if row.expires_at <= now:
+        return f"The bearer token has expired: {LOGIN_HINT}."
+    return None
+
+
+def authenticate(db: Session, token: str | None, kind: TokenKind = TokenKind.AGENT) -> Caller:
+    """The user a bearer token of this kind belongs to, or ``NotAuthenticatedError`` saying why not."""
     if not token:
-        raise NotAuthenticatedError(f"This call needs an agent's bearer token: {LOGIN_HINT}.")
+        raise NotAuthenticatedError(f"This call needs a bearer token: {LOGIN_HINT}.")
     digest = token_digest(token)
     row = db.scalars(select(Token).where(Token.token_hash == digest)).one_or_none()
-    if row is None or row.revoked or row.expires_at <= utcnow():
-        raise NotAuthenticatedError(f"The bearer token is unknown, expired or logged out: {LOGIN_HINT}.")
-    return Caller(load_agent(db, row.user_id), digest)
+    refusal = _token_refusal(row, kind, utcnow())
+    if refusal is not None:
+        raise NotAuthenticatedError(refusal)
+    assert row is not None
+    user = db.get_one(User, row.user_id)
+    return Caller(_agent(db, user), digest, user.company_id, user.group_id, row.kind)
 
 
 def logout(db: Session, token_hash: str) -> None:
     """Revoke one token."""
-    db.execute(update(Token).where(Token.token_hash == token_hash).values(revoked=True))
+    db.execute(update(Token).where(Token.token_hash == token_hash).values(revoked=True, ended_reason="Logged out."))
+
+
+def force_logout(db: Session, user_id: int, reason: str, kind: TokenKind | None = None) -> tuple[str, ...]:
+    """End every live login of a user (of one kind, or all); the digests, to tell and close their sockets."""
+    query = select(Token).where(Token.user_id == user_id, Token.revoked.is_(False), Token.expires_at > utcnow())
+    if kind is not None:
+        query = query.where(Token.kind == kind.value)
+    return revoke(list(db.scalars(query)), reason)
 
 
 def create_agent(

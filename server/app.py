@@ -7,6 +7,7 @@ and answered 500 with a sentence (it should never happen).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,10 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import __version__
+from server.admin.routes_directory import router as admin_directory_router
+from server.admin.routes_usage import router as admin_usage_router
 from server.config import MAX_REQUEST_BODY, Settings
 from server.context import build_services
 from server.db import Database
 from server.errors import ApiError
+from server.jobs import start_jobs
+from server.routes_admin_auth import router as admin_auth_router
 from server.routes_api import router as api_router
 from server.routes_ws import router as ws_router
 from server.web import router as web_router
@@ -131,13 +136,20 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = start_jobs(app.state.services)
         yield
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
         db.dispose()
 
     app = FastAPI(title="Ferry server", version=__version__, lifespan=lifespan,
                   description="Remote support: agents, connection codes, session relay.")
     app.state.services = build_services(settings, db)
     app.include_router(api_router)
+    app.include_router(admin_auth_router)
+    app.include_router(admin_directory_router)
+    app.include_router(admin_usage_router)
     app.include_router(ws_router)
     app.include_router(web_router)
     app.add_exception_handler(ApiError, _on_api_error)

@@ -4,7 +4,9 @@ Test knobs come from the environment so a test can start the real server with sh
 ``FERRY_DATABASE_URL`` (PostgreSQL instead of the SQLite file), ``FERRY_CODE_TTL_S`` (connection code
 lifetime, default 600), ``FERRY_JOIN_DELAY_BASE_S`` (first lock-out after too many wrong codes,
 default 2), ``FERRY_END_GRACE_S`` (how long the relay lets both legs close by themselves after
-``POST /sessions/{id}/end``, default 1).
+``POST /sessions/{id}/end``, default 1), ``FERRY_PURGE_INTERVAL_S`` (how often history past the company's
+retention is purged, default 3600). ``FERRY_SMTP_HOST``/``_PORT``/``_FROM``/``_STARTTLS``/``_USER``/
+``_PASSWORD`` name the mail server that sends two-step admin login codes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ JOIN_WINDOW_S = 900.0
 END_GRACE_S = 1.0
 RELAY_MAX_MESSAGE = MAX_PAYLOAD + 64  # 16 MiB of payload plus header and tag, with room to spare
 MAX_REQUEST_BODY = 64 * 1024
+PURGE_INTERVAL_S = 3600.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +39,19 @@ class JoinLimits:
     delay_base_s: float = JOIN_DELAY_BASE_S
     delay_cap_s: float = JOIN_DELAY_CAP_S
     window_s: float = JOIN_WINDOW_S
+
+
+@dataclasses.dataclass(frozen=True)
+class SmtpSettings:
+    """Where two-step admin login codes are mailed from (``FERRY_SMTP_*``); no host: two-step cannot send."""
+
+    host: str | None = None
+    port: int = 25
+    sender: str = "ferry@localhost"
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    timeout_s: float = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +70,8 @@ class Settings:
     end_grace_s: float = END_GRACE_S
     relay_max_message: int = RELAY_MAX_MESSAGE
     relay_capture_dir: Path | None = None  # FERRY_RELAY_CAPTURE_DIR: write every relayed message (tests, audits)
+    smtp: SmtpSettings = dataclasses.field(default_factory=SmtpSettings)
+    purge_interval_s: float = PURGE_INTERVAL_S  # FERRY_PURGE_INTERVAL_S: how often old history is purged
 
     @property
     def tls_dir(self) -> Path:
@@ -84,6 +102,20 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _smtp(env: Mapping[str, str]) -> SmtpSettings:
+    raw_port = env.get("FERRY_SMTP_PORT") or "25"
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise StartupError(f"FERRY_SMTP_PORT={raw_port!r} is not a TCP port: use 1..65535.")
+    return SmtpSettings(
+        host=env.get("FERRY_SMTP_HOST") or None,
+        port=int(raw_port),
+        sender=env.get("FERRY_SMTP_FROM") or "ferry@localhost",
+        starttls=env.get("FERRY_SMTP_STARTTLS", "").lower() in {"1", "yes", "true", "on"},
+        user=env.get("FERRY_SMTP_USER") or None,
+        password=env.get("FERRY_SMTP_PASSWORD") or None,
+    )
+
+
 def build_settings(
     *, data_dir: Path, host: str, port: int, public_name: str | None, seed_demo: bool,
     env: Mapping[str, str],
@@ -104,4 +136,6 @@ def build_settings(
         join_limits=limits,
         end_grace_s=_positive_float(env, "FERRY_END_GRACE_S", END_GRACE_S),
         relay_capture_dir=Path(env["FERRY_RELAY_CAPTURE_DIR"]) if env.get("FERRY_RELAY_CAPTURE_DIR") else None,
+        smtp=_smtp(env),
+        purge_interval_s=_positive_float(env, "FERRY_PURGE_INTERVAL_S", PURGE_INTERVAL_S),
     )

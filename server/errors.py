@@ -60,6 +60,24 @@ class AddressNotAllowedError(ForbiddenError):
     code = "address_not_allowed"
 
 
+class AccountExpiredError(ForbiddenError):
+    """The account's end date has passed: an admin must extend it."""
+
+    code = "account_expired"
+
+
+class LicenceFullError(ForbiddenError):
+    """Every licence of the company is in use (concurrent: N agents logged in; named: N agent IDs)."""
+
+    code = "licence_full"
+
+
+class RoleForbiddenError(ForbiddenError):
+    """The caller's role may not see or change this; the detail names the role and what it may do."""
+
+    code = "role_forbidden"
+
+
 class OptionForcedError(ForbiddenError):
     """An agent wrote an option the group decides; the detail names the key and the group's state."""
 
@@ -91,6 +109,19 @@ class NotFoundError(ApiError):
     """The thing asked for does not exist (or is not the caller's)."""
 
     status_code = 404
+
+
+class ConflictError(ApiError):
+    """The request clashes with what exists (a taken ID, icon number or name); the detail names the field."""
+
+    status_code = 409
+    code: str | None = "conflict"
+
+
+class DuplicateLoginError(ConflictError):
+    """The agent is already logged in elsewhere and the group does not end the older login."""
+
+    code = "duplicate_login"
 
 
 class GoneError(ApiError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
@@ -16,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 logger = logging.getLogger(__name__)
 
 PUSH_TIMEOUT_S = 5.0
+CLOSE_LOGGED_OUT = 4401  # the token was revoked: logged out, ended by an admin or by a newer login
 
 
 class AgentHub:
@@ -53,6 +55,26 @@ class AgentHub:
                 continue
             delivered += 1
         return delivered
+
+    def connected_tokens(self) -> set[str]:
+        """The digests of every token with an open push socket (a login that is present)."""
+        return {digest for sockets in self._sockets.values() for digest in sockets.values()}
+
+    def agents(self) -> set[int]:
+        """The agents with at least one open push socket."""
+        return set(self._sockets)
+
+    async def end_logins(self, agent_id: int, token_hashes: Collection[str], reason: str) -> None:
+        """Tell the sockets of these (revoked) tokens ``{"type": "logged_out", "reason": …}``, then close them."""
+        event = json.dumps({"type": "logged_out", "reason": reason}, separators=(",", ":"))
+        for websocket, digest in list(self._sockets.get(agent_id, {}).items()):
+            if digest in token_hashes:
+                try:
+                    await asyncio.wait_for(websocket.send_text(event), PUSH_TIMEOUT_S)
+                except (TimeoutError, OSError, WebSocketDisconnect, WebSocketDisconnected):
+                    logger.debug("Push socket of agent %d was already gone", agent_id)
+        for digest in token_hashes:
+            await self.close_token(agent_id, digest, CLOSE_LOGGED_OUT, reason[:120])
 
     async def close_token(self, agent_id: int, token_hash: str, code: int, reason: str) -> None:
         """Close the sockets opened with one token (the agent logged out)."""

@@ -9,7 +9,18 @@ import datetime
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -52,6 +63,13 @@ class Role(enum.StrEnum):
     COMPANY_ADMIN = "company_admin"
 
 
+class LicenceKind(enum.StrEnum):
+    """Named: one licence per agent ID (at most N IDs); concurrent: at most N agents logged in at once."""
+
+    NAMED = "named"
+    CONCURRENT = "concurrent"
+
+
 class SessionState(enum.StrEnum):
     """Life of a support session: code issued, customer joined, both legs paired, over."""
 
@@ -65,6 +83,7 @@ class Company(Base):
     """A customer of Ferry: owns groups and users."""
 
     __tablename__ = "companies"
+    __table_args__ = (Index("uq_companies_login_page_url", "login_page_url", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -74,17 +93,31 @@ class Company(Base):
     password_level: Mapped[str] = mapped_column(String(10), default="medium")
     password_lifetime_days: Mapped[int | None] = mapped_column(Integer)
     lock_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Company options (revision 0004): history kept 0 (none), 6 or 12 months; two-step admin login by an
+    # e-mailed code; a custom login page name and logo; the licence (named: at most N agent IDs, concurrent:
+    # at most N agents logged in at once; None: no limit).
+    history_months: Mapped[int] = mapped_column(Integer, default=12)
+    two_step_login: Mapped[bool] = mapped_column(default=False)
+    login_page_url: Mapped[str | None] = mapped_column(String(50))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(16))
+    licence_kind: Mapped[str] = mapped_column(String(12), default=LicenceKind.NAMED.value)
+    licence_count: Mapped[int | None] = mapped_column(Integer)
 
 
 class Group(Base):
     """A group of agents inside a company."""
 
     __tablename__ = "groups"
-    __table_args__ = (UniqueConstraint("company_id", "name", name="uq_groups_company_name"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "name", name="uq_groups_company_name"),
+        Index("uq_groups_company_external_id", "company_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(64))  # the group's ID in a CRM
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -92,10 +125,11 @@ class User(Base):
     """An agent or admin who logs in with ``login_id`` and a password (Argon2id hash)."""
 
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_company_icon_number", "company_id", "icon_number", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     login_id: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # the display name (family and given name, as entered)
     password_hash: Mapped[str] = mapped_column(String(255))
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
@@ -105,6 +139,17 @@ class User(Base):
     locked_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
     # Set at creation and at every change; None only for rows older than revision 0002 (read as created_at).
     password_changed_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    # Profile (revision 0004), as SPEC.md's "Users and groups" lists it.
+    family_name: Mapped[str | None] = mapped_column(String(100))
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    name_reading: Mapped[str | None] = mapped_column(String(200))
+    nickname: Mapped[str | None] = mapped_column(String(100))  # shown to customers in chat
+    phone: Mapped[str | None] = mapped_column(String(13))
+    mobile: Mapped[str | None] = mapped_column(String(13))
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_opt_in: Mapped[bool] = mapped_column(default=False)
+    icon_number: Mapped[int | None] = mapped_column(Integer)  # fixed icon number, unique per company
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())  # account end; None: never
 
 
 class GroupOption(Base):
@@ -154,10 +199,19 @@ class LoginHistory(Base):
     reason: Mapped[str] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(64))
     client_version: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(12))  # normalised: 12 hex digits, upper case, no separators
+    kind: Mapped[str] = mapped_column(String(8), default="agent")  # TokenKind: agent app or admin page
+
+
+class TokenKind(enum.StrEnum):
+    """Which door a token was given at: the agent app's login or the admin page's."""
+
+    AGENT = "agent"
+    ADMIN = "admin"
 
 
 class Token(Base):
-    """A bearer token given at login; only its SHA-256 is stored."""
+    """A bearer token given at login; only its SHA-256 is stored, with where the login came from."""
 
     __tablename__ = "tokens"
 
@@ -167,6 +221,25 @@ class Token(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(String(8), default=TokenKind.AGENT.value)
+    address: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(12))
+    client_version: Mapped[str | None] = mapped_column(String(64))
+    ended_reason: Mapped[str | None] = mapped_column(String(200))  # why it was revoked, told to its holder
+
+
+class AdminChallenge(Base):
+    """A two-step admin login in progress: the e-mailed code's hash, its expiry and the attempts made."""
+
+    __tablename__ = "admin_challenges"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex, given to the client
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(default=False)
 
 
 class SupportSession(Base):

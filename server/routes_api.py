@@ -11,6 +11,7 @@ from server import __version__
 from server.accounts import ClientInfo, change_password, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
 from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
+from server.notify import end_logins
 from server.options import agent_options, set_user_options
 from server.schemas import (
     SESSION_ID_PATTERN,
@@ -37,9 +38,13 @@ ERROR_MEANINGS = {
     400: "The request cannot be carried out as asked.",
     401: "No usable bearer token, or wrong credentials.",
     403: "The token may not do this; at login, the password expired (code password_expired): change it, or "
-         "the IP or MAC allow list does not admit this place (code address_not_allowed); on an option write, "
-         "the group decides that key (code option_forced).",
+         "the IP or MAC allow list does not admit this place (code address_not_allowed), the account has "
+         "ended (code account_expired) or every concurrent licence is in use (code licence_full); on an "
+         "option write, the group decides that key (code option_forced); elsewhere the role may not do this "
+         "(code role_forbidden).",
     404: "No such thing (or not the caller's).",
+    409: "It clashes with what exists: at login, the ID is already logged in elsewhere (code duplicate_login); "
+         "elsewhere, a taken ID, name or number (code conflict): the sentence names the field.",
     410: "The connection code was used or has expired.",
     413: "The request body is too large.",
     423: "The account is locked after five wrong passwords (code account_locked): the sentence says until "
@@ -69,7 +74,7 @@ ClientHeader = Annotated[str | None, Header(alias="X-Ferry-Client", max_length=6
                                            description="the client's name and version, for the login history")]
 
 
-@router.post("/auth/login", responses=_errors(401, 403, 413, 422, 423, 503))
+@router.post("/auth/login", responses=_errors(401, 403, 409, 413, 422, 423, 503))
 async def auth_login(
     body: LoginRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
 ) -> LoginResponse:
@@ -79,12 +84,19 @@ async def auth_login(
     403 with ``code`` ``password_expired`` and no token; a login the group's (or the agent's own) IP or MAC
     allow list does not admit gives 403 with ``code`` ``address_not_allowed`` and the reason. Every attempt
     goes into the login history. The answer carries the agent's effective options.
+
+    An account past its end date gives 403 ``account_expired``. When the same ID is already logged in
+    (its push socket open), the group's ``agent_force_logout_duplicate`` decides: on, the older login ends
+    and its agent app is told why (``logged_out`` on ``/ws/agent``); off, 409 ``duplicate_login``. With a
+    concurrent licence, the N+1th agent gets 403 ``licence_full``.
     """
     client = ClientInfo(_client_address(request), client_version, body.mac)
-    result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s, client)
+    result = await services.db.call(login, body.login_id, body.password, services.settings.token_ttl_s, client,
+                                    connected=services.hub.connected_tokens())
     if isinstance(result, ApiError):
         raise result
     agent = result.agent
+    await end_logins(services, agent.id, result.ended_tokens, result.ended_reason)
     return LoginResponse(token=result.token, expires_at=result.expires_at,
                          agent=AgentInfo(login_id=agent.login_id, name=agent.name,
                                          company=agent.company, group=agent.group),

@@ -68,7 +68,8 @@ async def _pong(websocket: WebSocket) -> bool:
 
 @router.websocket("/ws/agent")
 async def agent_pushes(websocket: WebSocket) -> None:
-    """Server-to-agent pushes (``customer_joined``, ``session_ended``); text ``ping`` gets ``pong``."""
+    """Server-to-agent pushes (``customer_joined``, ``session_ended``, ``options_changed``, ``logged_out``);
+    text ``ping`` gets ``pong``. A ``logged_out`` event carries why; the socket is then closed with 4401."""
     services = get_services(websocket)
     caller = await _agent_caller(services, websocket)
     await websocket.accept()

@@ -17,8 +17,9 @@ class ErrorDetail(BaseModel):
 
     detail: str
     code: str | None = Field(default=None, description="a machine-readable reason, when the client must act "
-                             "on it: password_expired, account_locked, password_rules, address_not_allowed, "
-                             "option_forced, option_invalid")
+                             "on it: password_expired, account_locked, account_expired, password_rules, "
+                             "address_not_allowed, licence_full, duplicate_login, conflict, role_forbidden, "
+                             "option_forced, option_invalid, second_step_failed")
 
 
 class StrictInput(BaseModel):
