@@ -11,7 +11,7 @@ from server import __version__
 from server.accounts import ClientInfo, change_password, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
 from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
-from server.notify import end_logins
+from server.notify import end_logins, options_changed
 from server.options import agent_options, set_user_options
 from server.schemas import (
     SESSION_ID_PATTERN,
@@ -118,9 +118,11 @@ async def me_options_put(
 
     A key the group decides gives 403 with ``code`` ``option_forced`` (the sentence names the key and the
     group's state); an unknown key or a value outside its rule gives 422 with ``code`` ``option_invalid``.
-    Nothing is stored unless every key passes.
+    Nothing is stored unless every key passes. The agent's push sockets get ``options_changed``.
     """
-    return await services.db.call(set_user_options, caller.agent.id, changes)
+    options = await services.db.call(set_user_options, caller.agent.id, changes)
+    await options_changed(services, [caller.agent.id])
+    return options
 
 
 @router.post("/auth/password", status_code=204, responses=_errors(401, 413, 422, 423))
