@@ -446,3 +446,18 @@ def create_agent(
     db.add(user)
     db.flush()
     return _agent(db, user)
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """The caller's own account, as the agent app's waiting screen shows it."""
+
+    agent: Agent
+    nickname: str | None
+    expires_at: datetime.datetime | None
+
+
+def profile_of(db: Session, user_id: int) -> Profile:
+    """The user's profile and account end."""
+    user = db.get_one(User, user_id)
+    return Profile(_agent(db, user), user.nickname, user.expires_at)

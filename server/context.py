@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, cast
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 from server.accounts import Caller, authenticate
 from server.config import Settings
 from server.db import Database
+from server.errors import ValidationFailedError
 from server.hub import AgentHub
 from server.ratelimit import JoinLimiter
 from server.relay import Relay
@@ -90,3 +91,21 @@ async def current_agent(services: ServicesDep, token: TokenDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(current_agent)]
+
+
+def _query_names(dependant: object) -> set[str]:
+    """The query parameter names a route's dependant (and its sub-dependencies) declares."""
+    names = {str(param.alias) for param in getattr(dependant, "query_params", ())}
+    for sub in getattr(dependant, "dependencies", ()):
+        names |= _query_names(sub)
+    return names
+
+
+async def strict_query(request: Request) -> None:
+    """Refuse query parameters the route does not declare (422 naming the first), as bodies refuse unknown keys."""
+    known = _query_names(getattr(request.scope.get("route"), "dependant", None))
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if unknown:
+        shown = repr(unknown[0][:40])
+        raise ValidationFailedError(f"Unknown query parameter {shown}: this request does not accept it "
+                                    "(see /openapi.json). Remove it.")

@@ -98,6 +98,12 @@ class AccountLockedError(ApiError):
     code = "account_locked"
 
 
+class ValidationFailedError(ApiError):
+    """Input that passed its schema breaks a rule only the server can check; the detail names the field."""
+
+    status_code = 422
+
+
 class PasswordRulesError(ApiError):
     """A new password breaks the company's password rules; the detail lists every broken rule."""
 

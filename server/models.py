@@ -264,3 +264,72 @@ class SupportSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default=SessionState.WAITING.value, index=True)
     bytes_relayed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ShortcutMessage(Base):
+    """One of the ten shortcut messages (slot 1..10): the company's (``user_id`` None) or an agent's own.
+
+    An agent with no own row for a slot uses the company's; a company with none uses the shipped defaults.
+    """
+
+    __tablename__ = "shortcut_messages"
+    __table_args__ = (Index("uq_shortcut_messages_owner_slot", "company_id", "user_id", "slot", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(500))
+
+
+class Favorite(Base):
+    """A saved URL: an admin's for the whole company (``user_id`` None, read-only to agents) or an agent's own."""
+
+    __tablename__ = "favorites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Category(Base):
+    """A consultation category: a tree per company, ordered by ``position`` within one parent."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChatLine(Base):
+    """One chat line of a session, saved when chat_log_server applies; ``client_id`` makes a resend harmless."""
+
+    __tablename__ = "chat_lines"
+    __table_args__ = (UniqueConstraint("session_id", "client_id", name="uq_chat_lines_session_client"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(String(36))
+    sender: Mapped[str] = mapped_column(String(10))  # agent | customer
+    text: Mapped[str] = mapped_column(String(4000))
+    sent_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
+    stored_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SupportLog(Base):
+    """What the agent wrote about a session (one per session; written again, it is replaced)."""
+
+    __tablename__ = "support_logs"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    customer_name: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(String(10000))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
