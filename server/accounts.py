@@ -55,7 +55,7 @@ from server.models import (
 )
 from server.options import access_decision, options_of
 from server.policy import EffectiveOptions
-from server.security import hash_password, new_token, token_digest, verify_password
+from server.security import hash_password, needs_rehash, new_token, token_digest, verify_password
 
 LOGIN_HINT = "log in again with POST /api/v1/auth/login and send its token as 'Authorization: Bearer <token>'"
 
@@ -182,6 +182,8 @@ def _check_credentials(
             WRONG_CREDENTIALS)
     state = register_success(state)
     user.failed_logins, user.locked_at = state.failures, state.locked_at
+    if needs_rehash(user.password_hash):  # made with older Argon2 parameters: move it to the current ones
+        user.password_hash = hash_password(password)
     return None, "", None
 
 
@@ -261,13 +263,14 @@ def _licence_refusal(db: Session, user: User, connected: Collection[str],
         "agent logs out, or ask your administrator for more licences.")
 
 
-def _rules_refusal(db: Session, user: User, client: ClientInfo,
-                   now: datetime.datetime) -> tuple[LoginResult, ApiError] | None:
-    """Account end, allow lists and password age, in that order: the first refusal, or None."""
+def _rules_refusal(db: Session, user: User, client: ClientInfo, now: datetime.datetime, *,
+                   kind: TokenKind = TokenKind.AGENT) -> tuple[LoginResult, ApiError] | None:
+    """Account end, allow lists (IP for both doors, MAC for the agent app's) and password age, in that
+    order: the first refusal, or None."""
     expired = _account_expired(user, now)
     if expired is not None:
         return LoginResult.REFUSED, expired
-    decision = access_decision(db, user, client.address, client.mac)
+    decision = access_decision(db, user, client.address, client.mac, check_mac=kind is TokenKind.AGENT)
     if not decision.allowed:
         return LoginResult.REFUSED, AddressNotAllowedError(decision.reason)
     company = db.get_one(Company, user.company_id)
@@ -339,7 +342,7 @@ def admin_login(
         record_attempt(db, login_id, user, result or LoginResult.FAILED, reason, client=client, kind=TokenKind.ADMIN)
         return error
     assert user is not None
-    refusal = _rules_refusal(db, user, client, now)
+    refusal = _rules_refusal(db, user, client, now, kind=TokenKind.ADMIN)
     if refusal is not None:
         record_attempt(db, login_id, user, refusal[0], refusal[1].detail, client=client, kind=TokenKind.ADMIN)
         return refusal[1]
@@ -349,9 +352,21 @@ def admin_login(
 
 
 def issue_admin_token(db: Session, user_id: int, ttl_s: float, client: ClientInfo | None = None) -> LoginGrant:
-    """An admin-page token for a user whose login passed every check (and the second step, when asked)."""
+    """An admin-page token for a user whose login passed every check (and the second step, when asked).
+
+    The lock and the account end are checked again: either may have changed while the e-mailed code was
+    on its way (raised, so nothing is written).
+    """
     client = client or ClientInfo()
     user = db.get_one(User, user_id)
+    now = utcnow()
+    status = is_locked(LockoutState(user.failed_logins, user.locked_at), now,
+                       lockout_policy(db.get_one(Company, user.company_id)))
+    if status.locked:
+        raise _locked_error(status, now)
+    expired = _account_expired(user, now)
+    if expired is not None:
+        raise expired
     token, expires_at = _grant(db, user, ttl_s, client, kind=TokenKind.ADMIN, now=utcnow())
     record_attempt(db, user.login_id, user, LoginResult.OK, "Logged in to the admin page.", client=client,
                    kind=TokenKind.ADMIN)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -101,8 +101,11 @@ def _query_names(dependant: object) -> set[str]:
     return names
 
 
-async def strict_query(request: Request) -> None:
-    """Refuse query parameters the route does not declare (422 naming the first), as bodies refuse unknown keys."""
+async def strict_query(request: HTTPConnection) -> None:
+    """Refuse query parameters an HTTP route does not declare (422 naming the first), as bodies refuse unknown
+    keys. WebSocket routes read their own query (``/relay/{id}?role=``) and are left alone."""
+    if request.scope["type"] != "http":
+        return
     known = _query_names(getattr(request.scope.get("route"), "dependant", None))
     unknown = sorted(name for name in request.query_params if name not in known)
     if unknown:

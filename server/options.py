@@ -133,20 +133,25 @@ def _macs(entries: object) -> MacAllowList:
         return ()
 
 
-def access_decision(db: Session, user: User, address: str | None, mac: str | None) -> Decision:
-    """Whether the IP and MAC allow lists in force (the group's, or the agent's own) admit this login."""
+def access_decision(db: Session, user: User, address: str | None, mac: str | None, *,
+                    check_mac: bool = True) -> Decision:
+    """Whether the IP and MAC allow lists in force (the group's, or the agent's own) admit this login.
+
+    ``check_mac=False`` for the admin page: a browser cannot report a MAC, and SPEC.md's MAC rule is about
+    the agent app's login; the IP rule applies to both doors.
+    """
     policy = group_policy(db, user.group_id)
     values = user_values(db, user.id)
     group = GroupAccessRules(
         ip_state=policy.state_of("ip_allow"),
         ips=_ips(policy.values.get("ip_allow_list", ())),
-        mac_state=policy.state_of("mac_allow"),
+        mac_state=policy.state_of("mac_allow") if check_mac else GroupState.NOT_USED,
         macs=_macs(policy.values.get("mac_allow_list", ())),
     )
     own = UserAccessRules(
         ip_enabled=_user_value(values, "ip_allow") is True,
         ips=_ips(_user_value(values, "ip_allow_list")),
-        mac_enabled=_user_value(values, "mac_allow") is True,
+        mac_enabled=check_mac and _user_value(values, "mac_allow") is True,
         macs=_macs(_user_value(values, "mac_allow_list")),
     )
     return login_allowed(address, mac, group, own)

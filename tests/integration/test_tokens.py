@@ -1,4 +1,5 @@
-"""Agent tokens end: by expiry, by logout, each refusal saying why; an agent's own option write is pushed.
+"""Tokens and login details: agent tokens end by expiry and by logout, each refusal saying why; an agent's own
+option write is pushed; old Argon2 hashes are renewed at login; the admin page keeps the IP rule, not the MAC one.
 
 Runs on SQLite and PostgreSQL. Each test makes its own agent straight in the server's database.
 """
@@ -13,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from argon2 import PasswordHasher
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
 
 from server.accounts import create_agent
-from server.models import Token
-from server.security import token_digest
+from server.models import Group, GroupOption, Token, User
+from server.security import needs_rehash, token_digest
 from tests.integration.db_rig import ServerRig, serving
 
 pytestmark = pytest.mark.integration
@@ -94,3 +96,39 @@ def test_an_agents_own_option_write_is_pushed_to_its_app(rig: Rig) -> None:
     assert event["type"] == "options_changed"
     assert event["options"]["auto_logout"] is True
     assert event["options"]["auto_logout_minutes"] == 5
+
+
+def test_a_hash_made_with_older_argon2_parameters_is_renewed_at_login(rig: Rig) -> None:
+    rig.agent("rehashed")
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=2).hash(PASSWORD)
+    rig.db.run(lambda db: db.execute(update(User).where(User.login_id == "rehashed").values(password_hash=old)))
+    answer = rig.http.post(rig.server.api("/api/v1/auth/login"),
+                           json={"login_id": "rehashed", "password": PASSWORD}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    stored = rig.db.run(lambda db: db.scalars(select(User.password_hash).where(User.login_id == "rehashed")).one())
+    assert stored != old and not needs_rehash(stored)
+
+
+def test_the_admin_page_login_skips_the_mac_rule_but_keeps_the_ip_rule(rig: Rig) -> None:
+    rig.agent("macadmin")
+
+    def lists(db: Session, ip_list: list[str]) -> None:
+        group = db.scalars(select(Group).where(Group.name == "g-macadmin")).one()
+        db.execute(delete(GroupOption).where(GroupOption.group_id == group.id))
+        db.add_all([GroupOption(group_id=group.id, key="mac_allow", state="all_use", value=None),
+                    GroupOption(group_id=group.id, key="mac_allow_list", state=None, value=["AABBCCDDEEFF"]),
+                    GroupOption(group_id=group.id, key="ip_allow", state="all_use", value=None),
+                    GroupOption(group_id=group.id, key="ip_allow_list", state=None, value=ip_list)])
+
+    def admin_login() -> Any:
+        return rig.http.post(rig.server.api("/api/v1/admin/auth/login"),
+                             json={"login_id": "macadmin", "password": PASSWORD}, timeout=10)
+
+    rig.db.run(lists, ["127.0.0.0/8"])
+    agent = rig.http.post(rig.server.api("/api/v1/auth/login"),
+                          json={"login_id": "macadmin", "password": PASSWORD}, timeout=10)
+    assert agent.status_code == 403 and agent.json()["code"] == "address_not_allowed"
+    assert admin_login().status_code == 200
+    rig.db.run(lists, ["192.0.2.0/24"])
+    refused = admin_login()
+    assert refused.status_code == 403 and refused.json()["code"] == "address_not_allowed"
