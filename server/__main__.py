@@ -13,6 +13,11 @@ Printed on standard output at every start (one fact per line, for people and scr
     Ferry server ready at https://127.0.0.1:8443       (last, once connections are accepted)
 
 Logs go to standard error.
+
+``ferry-server seed FILE [--data-dir D]`` creates a company, its groups and users from a TOML or JSON file
+(see docs/seed-example.toml and ``server.seed_file``) in the data directory's database, or in
+FERRY_DATABASE_URL's, prints one line per entry (``created`` or ``exists, left as it is``) and exits; a file
+that breaks a rule writes nothing and exits 1 with a sentence naming the file, the entry and the rule.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from server import __version__
 from server.app import create_app
-from server.config import Settings, build_settings
+from server.config import Settings, build_settings, default_database_url
 from server.db import Database, safe_url
 from server.errors import StartupError
 from server.runner import bind_socket, public_url, serve
 from server.seed import DEMO_LOGIN_ID, SeedOutcome, seed_demo, write_credentials
+from server.seed_file import SeedFileError, apply_plan, load_plan
 from server.support import close_stale_sessions
 from server.tls import ensure_certificate
 
@@ -44,7 +52,10 @@ def _say(line: str) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(prog="ferry-server", description="Run the Ferry remote-support server.")
+    parser = argparse.ArgumentParser(
+        prog="ferry-server", description="Run the Ferry remote-support server.",
+        epilog="ferry-server seed FILE [--data-dir D]: create a company, its groups and users from a TOML or "
+               "JSON file (see docs/seed-example.toml), then exit.")
     parser.add_argument("--data-dir", type=Path, default=Path("ferry-data"),
                         help="where the database, certificate and credentials live (default ./ferry-data)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -109,11 +120,52 @@ def _start(settings: Settings) -> None:
           on_ready=lambda: _say(f"Ferry server ready at {url}"))
 
 
+def parse_seed_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The ``seed`` command line."""
+    parser = argparse.ArgumentParser(
+        prog="ferry-server seed", description="Create a company, its groups and users from a TOML or JSON file.")
+    parser.add_argument("file", type=Path, help="the seed file (TOML; .json for JSON); see docs/seed-example.toml")
+    parser.add_argument("--data-dir", type=Path, default=Path("ferry-data"),
+                        help="the server's data directory (default ./ferry-data); FERRY_DATABASE_URL wins")
+    return parser.parse_args(argv)
+
+
+def seed(argv: Sequence[str]) -> int:
+    """``ferry-server seed FILE``: check the whole file, then write it in one transaction; the exit status."""
+    args = parse_seed_args(argv)
+    try:
+        plan = load_plan(args.file)
+        data_dir = args.data_dir.expanduser().resolve()
+        url = os.environ.get("FERRY_DATABASE_URL") or default_database_url(data_dir)
+        if not os.environ.get("FERRY_DATABASE_URL"):
+            _prepare_data_dir(data_dir)
+        db = Database.open(url)
+        try:
+            result = db.run(apply_plan, plan)
+        finally:
+            db.dispose()
+    except (SeedFileError, StartupError) as exc:
+        sys.stderr.write(f"ferry-server seed: {exc}\n")
+        return 1
+    except SQLAlchemyError as exc:  # e.g. another writer took a login ID between the check and the commit
+        sys.stderr.write(f"ferry-server seed: the database refused the write ({exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0]}); nothing was written. Run the command again.\n")
+        return 1
+    for line in result.lines:
+        _say(line)
+    _say(f"Seeded {safe_url(url)} from {args.file}: {result.created} created, "
+         f"{len(result.lines) - result.created} already there.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console script ``ferry-server``; returns the exit status."""
-    args = parse_args(argv)
+    """Console script ``ferry-server`` (or ``ferry-server seed FILE``); returns the exit status."""
+    words = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if words[:1] == ["seed"]:
+        return seed(words[1:])
+    args = parse_args(words)
     try:
         settings = build_settings(data_dir=args.data_dir, host=args.host, port=args.port,
                                   public_name=args.public_name, seed_demo=args.seed_demo, env=os.environ)

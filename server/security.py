@@ -8,10 +8,19 @@ import secrets
 import string
 import uuid
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_HASHER = PasswordHasher()  # Argon2id with argon2-cffi's recommended parameters; stateless
+# Argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): about 20 ms per hash on one
+# core of the 2-core reference machine, so 40 thread-pool workers hashing at once need about 760 MiB, where
+# argon2-cffi's default (64 MiB, 3 passes, 4 lanes: about 150 ms here) would need 2.5 GiB and allow ~13
+# logins/s. The figures and the reasoning are in the README (bench/server_login.py measures them).
+# Hashes made with other parameters still verify (a hash carries its own); ``needs_rehash`` finds them.
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_PARALLELISM = 1
+_HASHER = PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB,
+                         parallelism=ARGON2_PARALLELISM, hash_len=32, salt_len=16, type=Type.ID)
 _DUMMY_HASH = _HASHER.hash("ferry timing equaliser")
 CODE_DIGITS = 6
 
@@ -27,6 +36,22 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when ``password_hash`` was made with other parameters (or is unreadable): hash the password anew.
+
+    Call it after a successful ``verify_password``, while the plain password is at hand.
+    """
+    try:
+        return _HASHER.check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def argon2_parameters() -> dict[str, int]:
+    """The parameters new hashes are made with (for benchmarks and the README)."""
+    return {"time_cost": ARGON2_TIME_COST, "memory_kib": ARGON2_MEMORY_KIB, "parallelism": ARGON2_PARALLELISM}
 
 
 def new_token() -> str:
