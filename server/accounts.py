@@ -33,6 +33,7 @@ from server.login_rules import (
     LockStatus,
     LoginRulesError,
     PasswordLevel,
+    ViolationCode,
     check_password,
     is_locked,
     normalise_mac,
@@ -41,6 +42,7 @@ from server.login_rules import (
     register_success,
     reset_lock,
 )
+from server.login_rules import rules as password_rules
 from server.models import (
     Company,
     Group,
@@ -408,6 +410,37 @@ def _token_refusal(row: Token | None, kind: TokenKind, now: datetime.datetime) -
     if row.expires_at <= now:
         return f"The bearer token has expired: {LOGIN_HINT}."
     return None
+
+
+RULE_IDS = {ViolationCode.TOO_SHORT: "length", ViolationCode.TOO_LONG: "length",
+            ViolationCode.CHARACTER_NOT_ALLOWED: "alphabet", ViolationCode.NEEDS_LETTER: "classes",
+            ViolationCode.NEEDS_UPPER: "classes", ViolationCode.NEEDS_LOWER: "classes",
+            ViolationCode.NEEDS_DIGIT: "classes", ViolationCode.NEEDS_SPECIAL: "classes",
+            ViolationCode.DIGIT_RUN: "digit_run", ViolationCode.REUSED: "reuse"}
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleCheck:
+    """One rule of the password level, a stable id for clients that show it translated, and whether it is met."""
+
+    id: str
+    text: str
+    met: bool
+
+
+def check_new_password(db: Session, login_id: str, new_password: str) -> tuple[str, list[RuleCheck]]:
+    """The company's password level for ``login_id`` and each of its rules, met or not by ``new_password``.
+
+    For a password-change dialog that shows the rules as the user types. An unknown ID gets the default
+    level (medium), so the answer does not tell which IDs exist; reuse of the current password is checked
+    only by the change itself.
+    """
+    user = db.scalars(select(User).where(User.login_id == login_id)).one_or_none()
+    level = PasswordLevel(db.get_one(Company, user.company_id).password_level) if user else PasswordLevel.MEDIUM
+    broken = {violation.code for violation in check_password(new_password, level)}
+    checks = [RuleCheck(RULE_IDS[min(rule.codes)], rule.text, broken.isdisjoint(rule.codes))
+              for rule in password_rules(level)]
+    return level.value, checks
 
 
 def authenticate(db: Session, token: str | None, kind: TokenKind = TokenKind.AGENT) -> Caller:

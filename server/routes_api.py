@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from server import __version__
-from server.accounts import ClientInfo, change_password, login, logout
+from server.accounts import ClientInfo, change_password, check_new_password, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
 from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
 from server.notify import end_logins, options_changed
@@ -26,6 +26,9 @@ from server.schemas import (
     Options,
     OptionsUpdate,
     PasswordChangeRequest,
+    PasswordCheck,
+    PasswordCheckRequest,
+    PasswordRuleState,
     SessionCreated,
     SessionInfo,
 )
@@ -136,6 +139,15 @@ async def auth_password(body: PasswordChangeRequest, services: ServicesDep) -> R
     if refusal is not None:
         raise refusal
     return Response(status_code=204)
+
+
+@router.post("/auth/password/check", responses=_errors(413, 422))
+async def auth_password_check(body: PasswordCheckRequest, services: ServicesDep) -> PasswordCheck:
+    """The password level of the user's company and which of its rules the new password meets, for a
+    change dialog that shows the rules as the user types. Nothing is changed; an unknown ID gets the
+    default level, so the answer does not tell which IDs exist. Reuse is checked by the change itself."""
+    level, checks = await services.db.call(check_new_password, body.login_id, body.new_password)
+    return PasswordCheck(level=level, rules=[PasswordRuleState(id=c.id, text=c.text, met=c.met) for c in checks])
 
 
 @router.post("/auth/logout", status_code=204, responses=_errors(401))

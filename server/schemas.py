@@ -52,6 +52,28 @@ class PasswordChangeRequest(StrictInput):
     new_password: str = Field(min_length=1, max_length=256)
 
 
+class PasswordCheckRequest(StrictInput):
+    """A new password to check against the rules of the user's company (nothing is changed)."""
+
+    login_id: str = Field(min_length=1, max_length=64)
+    new_password: str = Field(max_length=256)
+
+
+class PasswordRuleState(BaseModel):
+    """One rule of the level: ``id`` is length, alphabet, classes, digit_run or reuse."""
+
+    id: str
+    text: str
+    met: bool
+
+
+class PasswordCheck(BaseModel):
+    """The company's password level and each of its rules, met or not by the new password."""
+
+    level: str
+    rules: list[PasswordRuleState]
+
+
 class AgentInfo(BaseModel):
     """Who is logged in."""
 

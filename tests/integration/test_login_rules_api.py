@@ -155,3 +155,22 @@ def test_every_attempt_is_in_the_history(rig: Rig) -> None:
     rig.login("nobody-here", "whatever")
     ghost = rig.history("nobody-here")
     assert [(row.result, row.user_id) for row in ghost] == [("failed", None)]
+
+
+def test_the_password_check_shows_which_rules_of_the_level_are_met(rig: Rig) -> None:
+    rig.agent("checker", "Good-pass-47!", password_level="strong")
+
+    def check(login_id: str, new: str) -> dict[str, Any]:
+        answer = rig.post("/api/v1/auth/password/check", {"login_id": login_id, "new_password": new})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    weak = check("checker", "abc123")
+    assert weak["level"] == "strong"
+    assert {rule["id"]: rule["met"] for rule in weak["rules"]} == {
+        "length": False, "alphabet": True, "classes": False, "digit_run": False}
+    good = check("checker", "Fresh-pass-58")
+    assert all(rule["met"] for rule in good["rules"])
+    unknown = check("nobody-by-this-id", "abc")
+    assert unknown["level"] == "medium"
+    assert rig.user("checker").failed_logins == 0
