@@ -25,6 +25,7 @@ from transport.errors import TransportError
 from transport.tls import pinned_session
 
 API = "/api/v1"
+CLIENT = "ferry-agent/0.1.0"
 TIMEOUT = (5.0, 15.0)
 MAX_CLOCK_SKEW_S = 2.0
 LOGOUT_TIMEOUT_S = 2.0
@@ -49,6 +50,7 @@ class LoginResult:
     token: str = dataclasses.field(repr=False)
     expires_at: str
     agent: AgentIdentity
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)  # the agent's effective options
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,9 +91,10 @@ class ServerClient:
         self._http: requests.Session | None = None
         self._token: str | None = None
 
-    def login(self, login_id: str, password: str) -> LoginResult:
+    def login(self, login_id: str, password: str, mac: str | None = None) -> LoginResult:
         """POST /auth/login; keeps the token for the calls that follow."""
-        body = self._request("POST", "/auth/login", json={"login_id": login_id, "password": password}).json()
+        payload = {"login_id": login_id, "password": password} | ({"mac": mac} if mac else {})
+        body = self._request("POST", "/auth/login", json=payload, headers={"X-Ferry-Client": CLIENT}).json()
         agent = body.get("agent") or {}
         result = LoginResult(
             server_url=self.server_url,
@@ -103,6 +106,7 @@ class ServerClient:
                 company=str(agent.get("company") or ""),
                 group=str(agent.get("group") or ""),
             ),
+            options=dict(body.get("options") or {}),
         )
         self._token = result.token
         return result
@@ -132,6 +136,17 @@ class ServerClient:
             end_reason=body.get("end_reason"),
         )
 
+    def call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        """Any API call: its JSON answer (None for an empty one); raises ApiError like every call here."""
+        response = self._request(method, path, auth=auth, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError(QCoreApplication.translate(
+                "ServerClient", "The server sent an answer that is not JSON: check the server address.")) from exc
+
     def logout(self, timeout: float = LOGOUT_TIMEOUT_S) -> None:
         """POST /auth/logout (quickly: it runs while quitting), then forget the token."""
         if self._token is not None:
@@ -144,8 +159,9 @@ class ServerClient:
             self._http.close()
             self._http = None
 
-    def _request(self, method: str, path: str, *, auth: bool = False, **kwargs: Any) -> requests.Response:
-        headers = {}
+    def _request(self, method: str, path: str, *, auth: bool = False, headers: dict[str, str] | None = None,
+                 **kwargs: Any) -> requests.Response:
+        headers = dict(headers or {})
         if auth:
             if self._token is None:
                 raise ApiError(QCoreApplication.translate("ServerClient",
@@ -165,7 +181,7 @@ class ServerClient:
                 "Check the address and that the server is running.",
             ).format(self.server_url, _reason(exc))) from exc
         if response.status_code >= 400:
-            raise ApiError(_detail(response), response.status_code)
+            raise ApiError(_detail(response), response.status_code, _code(response))
         return response
 
 
@@ -192,6 +208,14 @@ def _detail(response: requests.Response) -> str:
             detail[0]["msg"])
     return QCoreApplication.translate("ServerClient", "The server answered HTTP {0}.").format(
         f"{response.status_code} {response.reason or ''}".rstrip())
+
+
+def _code(response: requests.Response) -> str | None:
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) else None
 
 
 def parse_time(value: str) -> dt.datetime:

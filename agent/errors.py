@@ -12,8 +12,10 @@ class ConfigError(AgentError):
 
 
 class ApiError(AgentError):
-    """A server call failed; the message is the server's own sentence when it gave one."""
+    """A server call failed; the message is the server's own sentence when it gave one, ``code`` its
+    machine-readable reason (password_expired, account_locked, duplicate_login, licence_full, …)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
