@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,12 +22,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server import __version__
 from server.admin.routes_directory import router as admin_directory_router
 from server.admin.routes_usage import router as admin_usage_router
+from server.admin.validation import LOGO_BODY_LIMIT
 from server.config import MAX_REQUEST_BODY, Settings
-from server.context import build_services
+from server.context import build_services, strict_query
 from server.db import Database
 from server.errors import ApiError
 from server.jobs import start_jobs
 from server.routes_admin_auth import router as admin_auth_router
+from server.routes_agent import router as agent_router
 from server.routes_api import router as api_router
 from server.routes_ws import router as ws_router
 from server.web import router as web_router
@@ -96,12 +98,17 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 class BodyTooLargeError(StarletteHTTPException):
     """A request body without a length grew past the limit while it was read."""
 
-    def __init__(self) -> None:
-        super().__init__(413, f"The request body is larger than {MAX_REQUEST_BODY} bytes: send less.")
+    def __init__(self, limit: int = MAX_REQUEST_BODY) -> None:
+        super().__init__(413, f"The request body is larger than {limit} bytes: send less.")
+
+
+LARGE_BODIES = {("PUT", "/api/v1/admin/company/logo"): LOGO_BODY_LIMIT}
+"""Routes that read a larger body than ``MAX_REQUEST_BODY`` (method, path): their own limit."""
 
 
 class BodyLimit:
-    """Refuse HTTP request bodies larger than ``MAX_REQUEST_BODY`` bytes with 413.
+    """Refuse HTTP request bodies larger than ``MAX_REQUEST_BODY`` bytes (or a route's own limit in
+    ``LARGE_BODIES``) with 413.
 
     An announced length is checked before routing; a body without one (chunked) is counted as the
     route reads it, and the route's read fails with ``BodyTooLargeError`` (rendered as JSON).
@@ -114,9 +121,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = LARGE_BODIES.get((scope["method"], scope["path"]), MAX_REQUEST_BODY)
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BODY):
-            await _detail(413, BodyTooLargeError().detail)(scope, receive, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _detail(413, BodyTooLargeError(limit).detail)(scope, receive, send)
             return
         received = 0
 
@@ -124,8 +132,8 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > MAX_REQUEST_BODY:
-                raise BodyTooLargeError
+            if received > limit:
+                raise BodyTooLargeError(limit)
             return message
 
         await self.app(scope, counted, send)
@@ -143,10 +151,11 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         await asyncio.gather(*jobs, return_exceptions=True)
         db.dispose()
 
-    app = FastAPI(title="Ferry server", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Ferry server", version=__version__, lifespan=lifespan, dependencies=[Depends(strict_query)],
                   description="Remote support: agents, connection codes, session relay.")
     app.state.services = build_services(settings, db)
     app.include_router(api_router)
+    app.include_router(agent_router)
     app.include_router(admin_auth_router)
     app.include_router(admin_directory_router)
     app.include_router(admin_usage_router)
