@@ -219,8 +219,8 @@ def _live_agent_tokens(db: Session, user_ids: Collection[int] | None, company_id
     return list(db.scalars(query))
 
 
-def _present(token: Token, connected: Collection[str], now: datetime.datetime) -> bool:
-    """A login holds a licence while its push socket is open, or shortly after it was given."""
+def holds_licence(token: Token, connected: Collection[str], now: datetime.datetime) -> bool:
+    """A login holds a concurrent licence while its push socket is open, or shortly after it was given."""
     return token.token_hash in connected or token.created_at > now - PRESENCE_GRACE
 
 
@@ -236,17 +236,20 @@ def _since(token: Token) -> str:
     return f"{where} since {token.created_at.strftime('%Y-%m-%d %H:%M')} UTC"
 
 
-def _settle_other_logins(db: Session, user: User, options: EffectiveOptions, connected: Collection[str], *,
-                         client: ClientInfo, now: datetime.datetime) -> tuple[tuple[str, ...], ApiError | None]:
-    """Apply the duplicate-login rule: (digests of older logins to end, or the refusal)."""
+def _duplicate_rule(db: Session, user: User, options: EffectiveOptions, connected: Collection[str],
+                    now: datetime.datetime) -> tuple[list[Token], ApiError | None]:
+    """The duplicate-login rule, decided but not applied: (the older logins to end, or the refusal).
+
+    With ``agent_force_logout_duplicate`` every older agent-app login of the ID ends (a present one is
+    told why); without it a present one refuses the new login.
+    """
     mine = _live_agent_tokens(db, [user.id], user.company_id, now)
+    if options.get("agent_force_logout_duplicate") is True:
+        return mine, None
     present = [token for token in mine if token.token_hash in connected]
     if not present:
-        return (), None
-    if options.get("agent_force_logout_duplicate") is True:
-        where = f" from {client.address}" if client.address else ""
-        return revoke(present, f"Your ID logged in again{where}: this login was ended."), None
-    return (), DuplicateLoginError(
+        return [], None
+    return [], DuplicateLoginError(
         f"This ID is already logged in{_since(present[0])}: log out there first, or ask an administrator "
         "to end that login.")
 
@@ -256,8 +259,9 @@ def _licence_refusal(db: Session, user: User, connected: Collection[str],
     company = db.get_one(Company, user.company_id)
     if company.licence_kind != LicenceKind.CONCURRENT.value or company.licence_count is None:
         return None
+    db.refresh(company, with_for_update=True)  # concurrent logins of one company take turns (PostgreSQL)
     tokens = _live_agent_tokens(db, None, company.id, now)
-    others = {token.user_id for token in tokens if token.user_id != user.id and _present(token, connected, now)}
+    others = {token.user_id for token in tokens if token.user_id != user.id and holds_licence(token, connected, now)}
     if len(others) < company.licence_count:
         return None
     return LicenceFullError(
@@ -316,14 +320,15 @@ def login(
         record_attempt(db, login_id, user, refusal[0], refusal[1].detail, client=client)
         return refusal[1]
     options = options_of(db, user)
-    ended, duplicate = _settle_other_logins(db, user, options, connected, client=client, now=now)
+    to_end, duplicate = _duplicate_rule(db, user, options, connected, now)
     refused = duplicate or _licence_refusal(db, user, connected, now)
-    if refused is not None:
+    if refused is not None:  # nothing is ended by a login that is refused
         record_attempt(db, login_id, user, LoginResult.REFUSED, refused.detail, client=client)
         return refused
+    ended_reason = "Your ID logged in again" + (f" from {client.address}" if client.address else "") + "."
+    ended = revoke(to_end, ended_reason)
     token, expires_at = _grant(db, user, ttl_s, client, kind=TokenKind.AGENT, now=now)
     record_attempt(db, login_id, user, LoginResult.OK, "Logged in.", client=client)
-    ended_reason = "Your ID logged in again" + (f" from {client.address}" if client.address else "") + "."
     return LoginGrant(token, expires_at, _agent(db, user), options, ended, ended_reason if ended else "")
 
 

@@ -20,6 +20,11 @@ PUSH_TIMEOUT_S = 5.0
 CLOSE_LOGGED_OUT = 4401  # the token was revoked: logged out, ended by an admin or by a newer login
 
 
+def close_reason(reason: str) -> str:
+    """``reason`` cut to the 123 bytes of UTF-8 a WebSocket close frame may carry (never mid-character)."""
+    return reason.encode("utf-8")[:123].decode("utf-8", "ignore")
+
+
 class AgentHub:
     """The open push sockets of every agent, with the token digest each was opened with."""
 
@@ -60,6 +65,10 @@ class AgentHub:
         """The digests of every token with an open push socket (a login that is present)."""
         return {digest for sockets in self._sockets.values() for digest in sockets.values()}
 
+    def other_login_present(self, agent_id: int, token_hash: str) -> bool:
+        """True when another login (token) of this agent has a push socket open: at most one app per ID."""
+        return any(digest != token_hash for digest in self._sockets.get(agent_id, {}).values())
+
     def agents(self) -> set[int]:
         """The agents with at least one open push socket."""
         return set(self._sockets)
@@ -74,7 +83,7 @@ class AgentHub:
                 except (TimeoutError, OSError, WebSocketDisconnect, WebSocketDisconnected):
                     logger.debug("Push socket of agent %d was already gone", agent_id)
         for digest in token_hashes:
-            await self.close_token(agent_id, digest, CLOSE_LOGGED_OUT, reason[:120])
+            await self.close_token(agent_id, digest, CLOSE_LOGGED_OUT, close_reason(reason))
 
     async def close_token(self, agent_id: int, token_hash: str, code: int, reason: str) -> None:
         """Close the sockets opened with one token (the agent logged out)."""

@@ -56,7 +56,7 @@ ClientHeader = Annotated[str | None, Header(alias="X-Ferry-Client", max_length=6
                                            description="the client's name and version, for the login history")]
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorDetail, "description": MEANINGS[code]} for code in codes}
 
 
@@ -88,7 +88,7 @@ async def _mail_code(services: ServicesDep, started: CodeToSend, client: ClientI
 
 @router.post("/login", response_model=AdminLoginResponse,
              responses={202: {"model": SecondStepStarted, "description": "A code was e-mailed: finish with "
-                              "POST /api/v1/admin/auth/verify."}, **_errors(401, 403, 413, 422, 423, 503)})
+                              "POST /api/v1/admin/auth/verify."}, **error_responses(401, 403, 413, 422, 423, 503)})
 async def admin_auth_login(
     body: AdminLoginRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
 ) -> AdminLoginResponse | JSONResponse:
@@ -110,7 +110,7 @@ async def admin_auth_login(
     return JSONResponse(jsonable_encoder(started), status_code=202)
 
 
-@router.post("/verify", responses=_errors(401, 413, 422))
+@router.post("/verify", responses=error_responses(401, 413, 422))
 async def admin_auth_verify(
     body: SecondStepRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
 ) -> AdminLoginResponse:
@@ -126,14 +126,14 @@ async def admin_auth_verify(
     return _granted(result)
 
 
-@router.post("/logout", status_code=204, responses=_errors(401))
+@router.post("/logout", status_code=204, responses=error_responses(401))
 async def admin_auth_logout(caller: AdminDep, services: ServicesDep) -> Response:
     """End the admin-page login whose token made this call."""
     await services.db.call(logout, caller.token_hash)
     return Response(status_code=204)
 
 
-@router.get("/me", responses=_errors(401))
+@router.get("/me", responses=error_responses(401))
 async def admin_auth_me(caller: AdminDep) -> AdminMe:
     """Who is logged in to the admin page, and the menus their role sees."""
     return AdminMe(user=_user(caller.agent), menus=MENUS[Role(caller.agent.role)])

@@ -34,7 +34,7 @@ from server.agent_tools import (
     shortcuts,
 )
 from server.context import CallerDep, ServicesDep
-from server.routes_api import SessionId, _errors
+from server.routes_api import SessionId, error_responses
 from server.session_notes import (
     HistoryItem,
     Line,
@@ -50,7 +50,7 @@ router = APIRouter(prefix="/api/v1")
 Language = Annotated[Literal["ko", "en"], Query(description="language of the shipped default texts")]
 
 
-@router.get("/me", responses=_errors(401))
+@router.get("/me", responses=error_responses(401))
 async def me(caller: CallerDep, services: ServicesDep) -> Profile:
     """The caller's account: names, role, company, group, and when the account ends (None: never)."""
     found = await services.db.call(profile_of, caller.agent.id)
@@ -59,7 +59,7 @@ async def me(caller: CallerDep, services: ServicesDep) -> Profile:
                    company=agent.company, group=agent.group, expires_at=found.expires_at)
 
 
-@router.get("/me/shortcuts", responses=_errors(401, 422))
+@router.get("/me/shortcuts", responses=error_responses(401, 422))
 async def me_shortcuts(caller: CallerDep, services: ServicesDep, language: Language = "en") -> list[ShortcutOut]:
     """The ten shortcut messages (own text, else the company's, else the shipped default); empty when
     ``agent_shortcut_messages`` is off."""
@@ -67,7 +67,7 @@ async def me_shortcuts(caller: CallerDep, services: ServicesDep, language: Langu
     return [ShortcutOut(**dataclasses.asdict(item)) for item in found]
 
 
-@router.put("/me/shortcuts", responses=_errors(401, 403, 413, 422))
+@router.put("/me/shortcuts", responses=error_responses(401, 403, 413, 422))
 async def me_shortcuts_put(
     changes: Annotated[ShortcutUpdate, Body(description='{"1": "text", "2": null, ...}')],
     caller: CallerDep, services: ServicesDep, language: Language = "en",
@@ -78,14 +78,14 @@ async def me_shortcuts_put(
     return [ShortcutOut(**dataclasses.asdict(item)) for item in found]
 
 
-@router.get("/me/favorites", responses=_errors(401))
+@router.get("/me/favorites", responses=error_responses(401))
 async def me_favorites(caller: CallerDep, services: ServicesDep) -> list[FavoriteOut]:
     """The company's favorites (read-only) and the agent's own; empty when ``agent_favorites`` is off."""
     found = await services.db.call(favorites, caller.agent.id)
     return [FavoriteOut(**dataclasses.asdict(item)) for item in found]
 
 
-@router.post("/me/favorites", status_code=201, responses=_errors(401, 403, 413, 422))
+@router.post("/me/favorites", status_code=201, responses=error_responses(401, 403, 413, 422))
 async def me_favorites_add(body: FavoriteIn, caller: CallerDep, services: ServicesDep) -> FavoriteOut:
     """Save a favorite of the agent's own."""
     item = await services.db.call(add_favorite, caller.agent.id, body.title, body.url)
@@ -95,7 +95,7 @@ async def me_favorites_add(body: FavoriteIn, caller: CallerDep, services: Servic
 FavoriteId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.delete("/me/favorites/{favorite_id}", status_code=204, responses=_errors(401, 403, 404, 422))
+@router.delete("/me/favorites/{favorite_id}", status_code=204, responses=error_responses(401, 403, 404, 422))
 async def me_favorites_delete(favorite_id: FavoriteId, caller: CallerDep, services: ServicesDep) -> Response:
     """Delete one of the agent's own favorites (an administrator's gives 403)."""
     await services.db.call(delete_favorite, caller.agent.id, favorite_id)
@@ -106,14 +106,14 @@ def _category(node: CategoryNode) -> CategoryOut:
     return CategoryOut(id=node.id, name=node.name, children=[_category(child) for child in node.children])
 
 
-@router.get("/categories", responses=_errors(401))
+@router.get("/categories", responses=error_responses(401))
 async def categories(caller: CallerDep, services: ServicesDep) -> list[CategoryOut]:
     """The company's consultation categories as a tree, each level in order."""
     tree = await services.db.call(category_tree, caller.company_id)
     return [_category(node) for node in tree]
 
 
-@router.post("/sessions/{session_id}/chat", responses=_errors(401, 403, 404, 413, 422))
+@router.post("/sessions/{session_id}/chat", responses=error_responses(401, 403, 404, 413, 422))
 async def session_chat(session_id: SessionId, body: ChatBatch, caller: CallerDep,
                        services: ServicesDep) -> ChatSaved:
     """Save chat lines of one of the caller's sessions (when ``chat_log_server`` applies; 403 otherwise).
@@ -125,7 +125,7 @@ async def session_chat(session_id: SessionId, body: ChatBatch, caller: CallerDep
     return ChatSaved(stored=await services.db.call(save_chat_lines, caller.agent.id, session_id, lines))
 
 
-@router.put("/sessions/{session_id}/log", responses=_errors(401, 403, 404, 413, 422))
+@router.put("/sessions/{session_id}/log", responses=error_responses(401, 403, 404, 413, 422))
 async def session_log(session_id: SessionId, body: SupportLogIn, caller: CallerDep,
                       services: ServicesDep) -> SupportLogOut:
     """Write the support log of one of the caller's sessions under the group's ``support_log``: off → 403;
@@ -140,7 +140,7 @@ def _item(item: HistoryItem) -> HistoryItemOut:
     return HistoryItemOut(**dataclasses.asdict(item))
 
 
-@router.get("/me/history", responses=_errors(401, 422))
+@router.get("/me/history", responses=error_responses(401, 422))
 async def me_history(caller: CallerDep, services: ServicesDep,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50,
                      offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> list[HistoryItemOut]:
@@ -148,7 +148,7 @@ async def me_history(caller: CallerDep, services: ServicesDep,
     return [_item(item) for item in await services.db.call(history, caller.agent.id, limit, offset)]
 
 
-@router.get("/me/history/{session_id}", responses=_errors(401, 404, 422))
+@router.get("/me/history/{session_id}", responses=error_responses(401, 404, 422))
 async def me_history_detail(session_id: SessionId, caller: CallerDep, services: ServicesDep) -> HistoryDetailOut:
     """One of the caller's sessions with its support log and saved chat."""
     found = await services.db.call(history_detail, caller.agent.id, session_id)
@@ -157,7 +157,7 @@ async def me_history_detail(session_id: SessionId, caller: CallerDep, services: 
     return HistoryDetailOut.model_validate({"session": _item(found.item), "log": log, "chat": chat})
 
 
-@router.get("/me/group", responses=_errors(401, 403))
+@router.get("/me/group", responses=error_responses(401, 403))
 async def me_group(caller: CallerDep, services: ServicesDep) -> list[MemberOut]:
     """The agents of the caller's group and their states (``agent_user_status``; 403 when off)."""
     members = await services.db.call(group_members, caller.agent.id, services.hub.connected_tokens())

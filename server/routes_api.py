@@ -59,7 +59,7 @@ ERROR_MEANINGS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for the error statuses a route can answer, each ``{"detail": "sentence"}``."""
     return {code: {"model": ErrorDetail, "description": ERROR_MEANINGS[code]} for code in codes}
 
@@ -77,7 +77,7 @@ ClientHeader = Annotated[str | None, Header(alias="X-Ferry-Client", max_length=6
                                            description="the client's name and version, for the login history")]
 
 
-@router.post("/auth/login", responses=_errors(401, 403, 409, 413, 422, 423, 503))
+@router.post("/auth/login", responses=error_responses(401, 403, 409, 413, 422, 423, 503))
 async def auth_login(
     body: LoginRequest, request: Request, services: ServicesDep, client_version: ClientHeader = None,
 ) -> LoginResponse:
@@ -106,13 +106,13 @@ async def auth_login(
                          options=result.options)
 
 
-@router.get("/me/options", responses=_errors(401, 503))
+@router.get("/me/options", responses=error_responses(401, 503))
 async def me_options(caller: CallerDep, services: ServicesDep) -> Options:
     """The caller's effective options: every catalogue key, decided by the group's policy and the agent's values."""
     return await services.db.call(agent_options, caller.agent.id)
 
 
-@router.put("/me/options", responses=_errors(401, 403, 413, 422, 503))
+@router.put("/me/options", responses=error_responses(401, 403, 413, 422, 503))
 async def me_options_put(
     changes: Annotated[OptionsUpdate, Body(description="option keys and the agent's new values")],
     caller: CallerDep, services: ServicesDep,
@@ -128,7 +128,7 @@ async def me_options_put(
     return options
 
 
-@router.post("/auth/password", status_code=204, responses=_errors(401, 413, 422, 423))
+@router.post("/auth/password", status_code=204, responses=error_responses(401, 413, 422, 423))
 async def auth_password(body: PasswordChangeRequest, services: ServicesDep) -> Response:
     """Change a password with the current one (no token needed, so an expired password can be changed).
 
@@ -141,7 +141,7 @@ async def auth_password(body: PasswordChangeRequest, services: ServicesDep) -> R
     return Response(status_code=204)
 
 
-@router.post("/auth/password/check", responses=_errors(413, 422))
+@router.post("/auth/password/check", responses=error_responses(413, 422))
 async def auth_password_check(body: PasswordCheckRequest, services: ServicesDep) -> PasswordCheck:
     """The password level of the user's company and which of its rules the new password meets, for a
     change dialog that shows the rules as the user types. Nothing is changed; an unknown ID gets the
@@ -150,7 +150,7 @@ async def auth_password_check(body: PasswordCheckRequest, services: ServicesDep)
     return PasswordCheck(level=level, rules=[PasswordRuleState(id=c.id, text=c.text, met=c.met) for c in checks])
 
 
-@router.post("/auth/logout", status_code=204, responses=_errors(401))
+@router.post("/auth/logout", status_code=204, responses=error_responses(401))
 async def auth_logout(caller: CallerDep, services: ServicesDep) -> Response:
     """Revoke the token used for this call (and close the push sockets opened with it)."""
     await services.db.call(logout, caller.token_hash)
@@ -165,7 +165,7 @@ def _connect_url(request: Request, public_name: str | None, code: str) -> str:
     return f"{base}/connect?code={code}"
 
 
-@router.post("/sessions", status_code=201, responses=_errors(401, 503))
+@router.post("/sessions", status_code=201, responses=error_responses(401, 503))
 async def sessions_create(request: Request, caller: CallerDep, services: ServicesDep) -> SessionCreated:
     """Start a session: a 6-digit code for the customer (single use, short-lived) and the secret."""
     created: NewSession | None = None
@@ -186,7 +186,7 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/sessions/join", responses=_errors(404, 410, 413, 422, 429))
+@router.post("/sessions/join", responses=error_responses(404, 410, 413, 422, 429))
 async def sessions_join(body: JoinRequest, request: Request, services: ServicesDep) -> JoinResponse:
     """The customer's host module trades the code for the session's host token and secret."""
     address, limiter = _client_address(request), services.limiter
@@ -208,7 +208,7 @@ async def sessions_join(body: JoinRequest, request: Request, services: ServicesD
                         agent_name=joined.agent_name, company=joined.company)
 
 
-@router.get("/sessions/{session_id}", responses=_errors(401, 404, 422))
+@router.get("/sessions/{session_id}", responses=error_responses(401, 404, 422))
 async def sessions_get(session_id: SessionId, caller: CallerDep, services: ServicesDep) -> SessionInfo:
     """The record of one of the caller's sessions."""
     record = await services.db.call(get_session, session_id, caller.agent)
@@ -217,7 +217,7 @@ async def sessions_get(session_id: SessionId, caller: CallerDep, services: Servi
                        pc_name=record.pc_name, os=record.os, end_reason=record.end_reason)
 
 
-@router.post("/sessions/{session_id}/end", status_code=204, responses=_errors(401, 403, 404, 413, 422))
+@router.post("/sessions/{session_id}/end", status_code=204, responses=error_responses(401, 403, 404, 413, 422))
 async def sessions_end(
     session_id: SessionId, token: TokenDep, services: ServicesDep, body: EndRequest | None = None,
 ) -> Response:

@@ -23,6 +23,7 @@ from server.support import BAD_AGENT_TOKEN, CLOSE_BAD_TOKEN, CLOSE_NO_SESSION, a
 logger = logging.getLogger(__name__)
 
 router = APIRouter()
+ANOTHER_LOGIN = "this ID is logged in on another PC now: log in again here to take over"
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -69,7 +70,9 @@ async def _pong(websocket: WebSocket) -> bool:
 @router.websocket("/ws/agent")
 async def agent_pushes(websocket: WebSocket) -> None:
     """Server-to-agent pushes (``customer_joined``, ``session_ended``, ``options_changed``, ``logged_out``);
-    text ``ping`` gets ``pong``. A ``logged_out`` event carries why; the socket is then closed with 4401."""
+    text ``ping`` gets ``pong``. A ``logged_out`` event carries why; the socket is then closed with 4401.
+    A socket for a login whose ID has another login present (its socket open) is closed with 4401 at once:
+    an older login cannot come back next to a newer one."""
     services = get_services(websocket)
     caller = await _agent_caller(services, websocket)
     await websocket.accept()
@@ -77,6 +80,9 @@ async def agent_pushes(websocket: WebSocket) -> None:
         await close_quietly(websocket, CLOSE_BAD_TOKEN, BAD_AGENT_TOKEN)
         return
     agent_id = caller.agent.id
+    if services.hub.other_login_present(agent_id, caller.token_hash):
+        await close_quietly(websocket, CLOSE_BAD_TOKEN, ANOTHER_LOGIN)
+        return
     services.hub.add(agent_id, websocket, caller.token_hash)
     try:
         while True:

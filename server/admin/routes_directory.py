@@ -52,7 +52,7 @@ MEANINGS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorDetail, "description": MEANINGS[code]} for code in codes}
 
 
@@ -76,13 +76,13 @@ LOGO_BODY = {"requestBody": {"required": True, "content": {media: IMAGE for medi
 
 # --- company ---------------------------------------------------------------------------------------------
 
-@router.get("/company", responses=_errors(401))
+@router.get("/company", responses=error_responses(401))
 async def company_get(caller: AdminDep, services: ServicesDep) -> CompanyOut:
     """The caller's company and its company options; the licence is shown but set only by the server operator."""
     return await services.db.call(directory.get_company, caller)
 
 
-@router.patch("/company", responses=_errors(401, 403, 409, 413, 422))
+@router.patch("/company", responses=error_responses(401, 403, 409, 413, 422))
 async def company_patch(body: CompanyUpdate, caller: AdminDep, services: ServicesDep) -> CompanyOut:
     """Change company options (company admin only): password level and lifetime, lock time, history months,
     two-step login, login page URL. Naming licence_kind or licence_count is 422: the server operator sets
@@ -91,7 +91,7 @@ async def company_patch(body: CompanyUpdate, caller: AdminDep, services: Service
     return await services.db.call(directory.update_company, caller, changes)
 
 
-@router.put("/company/logo", responses=_errors(401, 403, 413, 422), openapi_extra=LOGO_BODY)
+@router.put("/company/logo", responses=error_responses(401, 403, 413, 422), openapi_extra=LOGO_BODY)
 async def company_logo_put(request: Request, caller: AdminDep, services: ServicesDep) -> CompanyOut:
     """Upload the company logo as the raw body: PNG, JPEG or GIF (Content-Type to match), at most 500 KB.
     The picture's first bytes must be those of its format."""
@@ -107,14 +107,14 @@ LOGO_ANSWER: dict[int | str, dict[str, Any]] = {200: {"description": f"the logo 
                      "content": {media: {} for media in LOGO_SIGNATURES}}}
 
 
-@router.get("/company/logo", response_class=Response, responses={**LOGO_ANSWER, **_errors(401, 404)})
+@router.get("/company/logo", response_class=Response, responses={**LOGO_ANSWER, **error_responses(401, 404)})
 async def company_logo_get(caller: AdminDep, services: ServicesDep) -> Response:
     """The company logo, with its media type."""
     data, media = await services.db.call(directory.get_logo, caller)
     return Response(content=data, media_type=media)
 
 
-@router.delete("/company/logo", status_code=204, responses=_errors(401, 403))
+@router.delete("/company/logo", status_code=204, responses=error_responses(401, 403))
 async def company_logo_delete(caller: AdminDep, services: ServicesDep) -> Response:
     """Remove the company logo (company admin only)."""
     await services.db.call(directory.delete_logo, caller)
@@ -123,45 +123,45 @@ async def company_logo_delete(caller: AdminDep, services: ServicesDep) -> Respon
 
 # --- groups ----------------------------------------------------------------------------------------------
 
-@router.get("/groups", responses=_errors(401))
+@router.get("/groups", responses=error_responses(401))
 async def groups_list(caller: AdminDep, services: ServicesDep) -> list[GroupOut]:
     """Every group of the company (company admin); the caller's own group (group admin, agent)."""
     return await services.db.call(directory.list_groups, caller)
 
 
-@router.post("/groups", status_code=201, responses=_errors(401, 403, 409, 413, 422))
+@router.post("/groups", status_code=201, responses=error_responses(401, 403, 409, 413, 422))
 async def groups_create(body: GroupCreate, caller: AdminDep, services: ServicesDep) -> GroupOut:
     """Create a group (company admin only); the name and the external ID are unique in the company."""
     return await services.db.call(directory.create_group, caller, body.name, body.external_id)
 
 
-@router.get("/groups/{group_id}", responses=_errors(401, 403, 404, 422))
+@router.get("/groups/{group_id}", responses=error_responses(401, 403, 404, 422))
 async def groups_get(group_id: GroupId, caller: AdminDep, services: ServicesDep) -> GroupOut:
     """One group: any of the company (company admin), the caller's own (group admin, agent)."""
     return await services.db.call(directory.get_group, caller, group_id)
 
 
-@router.patch("/groups/{group_id}", responses=_errors(401, 403, 404, 409, 413, 422))
+@router.patch("/groups/{group_id}", responses=error_responses(401, 403, 404, 409, 413, 422))
 async def groups_patch(group_id: GroupId, body: GroupUpdate, caller: AdminDep, services: ServicesDep) -> GroupOut:
     """Rename a group or change its external ID (company admin only; null removes the external ID)."""
     changes = body.model_dump(include=body.model_fields_set)
     return await services.db.call(directory.update_group, caller, group_id, changes)
 
 
-@router.delete("/groups/{group_id}", status_code=204, responses=_errors(401, 403, 404, 409, 422))
+@router.delete("/groups/{group_id}", status_code=204, responses=error_responses(401, 403, 404, 409, 422))
 async def groups_delete(group_id: GroupId, caller: AdminDep, services: ServicesDep) -> Response:
     """Delete a group (company admin only); refused with 409 while it has users."""
     await services.db.call(directory.delete_group, caller, group_id)
     return Response(status_code=204)
 
 
-@router.get("/groups/{group_id}/options", responses=_errors(401, 403, 404, 422, 503))
+@router.get("/groups/{group_id}/options", responses=error_responses(401, 403, 404, 422, 503))
 async def group_options_get(group_id: GroupId, caller: AdminDep, services: ServicesDep) -> dict[str, GroupOptionOut]:
     """The group's state and value for every catalogue key (company admin; group admin of the group)."""
     return await services.db.call(directory.get_group_options, caller, group_id)
 
 
-@router.put("/groups/{group_id}/options", responses=_errors(401, 403, 404, 413, 422, 503))
+@router.put("/groups/{group_id}/options", responses=error_responses(401, 403, 404, 413, 422, 503))
 async def group_options_put(
     group_id: GroupId, caller: AdminDep, services: ServicesDep,
     entries: Annotated[GroupOptionsUpdate, Body(description="the whole policy: per option key "
@@ -176,7 +176,7 @@ async def group_options_put(
 
 # --- users -----------------------------------------------------------------------------------------------
 
-@router.get("/users", responses=_errors(401, 403, 404, 422))
+@router.get("/users", responses=error_responses(401, 403, 404, 422))
 async def users_list(
     caller: AdminDep, services: ServicesDep,
     group_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="only this group's users")] = None,
@@ -187,20 +187,20 @@ async def users_list(
     return await services.db.call(directory.list_users, caller, group_id, limit, offset)
 
 
-@router.post("/users", status_code=201, responses=_errors(401, 403, 404, 409, 413, 422))
+@router.post("/users", status_code=201, responses=error_responses(401, 403, 404, 409, 413, 422))
 async def users_create(body: UserCreate, caller: AdminDep, services: ServicesDep) -> UserOut:
     """Create a user (company admin: any role and group; group admin: agents of their own group). The
     password must meet the company's level; a named licence refuses one ID too many (403 licence_full)."""
     return await services.db.call(directory.create_user, caller, body)
 
 
-@router.get("/users/{user_id}", responses=_errors(401, 403, 404, 422))
+@router.get("/users/{user_id}", responses=error_responses(401, 403, 404, 422))
 async def users_get(user_id: UserId, caller: AdminDep, services: ServicesDep) -> UserOut:
     """One user the caller may see."""
     return await services.db.call(directory.get_user, caller, user_id)
 
 
-@router.patch("/users/{user_id}", responses=_errors(400, 401, 403, 404, 409, 413, 422))
+@router.patch("/users/{user_id}", responses=error_responses(400, 401, 403, 404, 409, 413, 422))
 async def users_patch(user_id: UserId, body: UserUpdate, caller: AdminDep, services: ServicesDep) -> UserOut:
     """Change a user. The login ID never changes (422). An agent may change only their own nickname, phone,
     mobile, e-mail, e-mail opt-in and name reading. A changed role or group ends the user's agent logins."""
@@ -209,7 +209,7 @@ async def users_patch(user_id: UserId, body: UserUpdate, caller: AdminDep, servi
     return user
 
 
-@router.delete("/users/{user_id}", status_code=204, responses=_errors(400, 401, 403, 404, 422))
+@router.delete("/users/{user_id}", status_code=204, responses=error_responses(400, 401, 403, 404, 422))
 async def users_delete(user_id: UserId, caller: AdminDep, services: ServicesDep) -> Response:
     """Delete a user; their logins end at once (company admin; group admin for agents of the group)."""
     ended = await services.db.call(directory.delete_user, caller, user_id)
@@ -217,13 +217,13 @@ async def users_delete(user_id: UserId, caller: AdminDep, services: ServicesDep)
     return Response(status_code=204)
 
 
-@router.post("/users/{user_id}/password", responses=_errors(401, 403, 404, 413, 422))
+@router.post("/users/{user_id}/password", responses=error_responses(401, 403, 404, 413, 422))
 async def users_password(user_id: UserId, body: PasswordSet, caller: AdminDep, services: ServicesDep) -> UserOut:
     """Set a user's password by the company's rules; it counts as changed now and unlocks the account."""
     return await services.db.call(directory.set_password, caller, user_id, body.password)
 
 
-@router.post("/users/{user_id}/unlock", responses=_errors(401, 403, 404, 422))
+@router.post("/users/{user_id}/unlock", responses=error_responses(401, 403, 404, 422))
 async def users_unlock(user_id: UserId, caller: AdminDep, services: ServicesDep) -> UserOut:
     """Reset the lock set by five wrong passwords."""
     return await services.db.call(directory.unlock_user, caller, user_id)
