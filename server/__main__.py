@@ -36,6 +36,7 @@ from server.app import create_app
 from server.config import Settings, build_settings, default_database_url
 from server.db import Database, safe_url
 from server.errors import StartupError
+from server.licence_cli import licence
 from server.runner import bind_socket, public_url, serve
 from server.seed import DEMO_LOGIN_ID, SeedOutcome, seed_demo, write_credentials
 from server.seed_file import SeedFileError, apply_plan, load_plan
@@ -165,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if words[:1] == ["seed"]:
         return seed(words[1:])
+    if words[:1] == ["licence"]:
+        return licence(words[1:])
     args = parse_args(words)
     try:
         settings = build_settings(data_dir=args.data_dir, host=args.host, port=args.port,
