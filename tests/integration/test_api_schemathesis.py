@@ -13,6 +13,9 @@ Checks and why:
 * ``negative_data_rejection`` - input that breaks the schema (wrong types, oversize fields, unknown
   keys) is refused with a 4xx, never accepted.
 
+Admin paths (``/api/v1/admin/…``) are sent with the token of a company admin alone in a company of their
+own; every other operation with the demo agent's token.
+
 Not used: ``use_after_free`` / ``ensure_resource_availability`` and the other stateful checks (the
 test is stateless), and ``ignored_auth`` (the one bearer scheme covers both agent and host tokens, so
 "an operation answered without the agent token" is sometimes right: ``/sessions/{id}/end`` takes a host
@@ -21,7 +24,7 @@ token too).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -30,7 +33,13 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, NegativeDataRejectionConfig
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from server.accounts import create_agent, issue_admin_token
+from server.config import default_database_url
+from server.db import Database, create_db_engine
+from server.models import Role, User
 from tools.server_process import RunningServer, running_server
 
 MAX_EXAMPLES = 25
@@ -42,6 +51,8 @@ CHECKS = [
     schemathesis.checks.negative_data_rejection,
 ]
 LOGOUT = "/api/v1/auth/logout"
+ADMIN = "/api/v1/admin/"
+ADMIN_LOGOUT = "/api/v1/admin/auth/logout"
 
 
 @pytest.fixture(scope="module")
@@ -75,19 +86,50 @@ def agent_token(fuzzed_server: RunningServer) -> str:
     return fuzzed_server.login()
 
 
+@pytest.fixture(scope="module")
+def admin_tokens(fuzzed_server: RunningServer) -> Iterator[Callable[[], str]]:
+    """Admin-page tokens of a company admin alone in a company of their own, so fuzzed deletes, logouts and
+    password changes never reach the demo agent whose token the other operations use."""
+    db = Database(create_db_engine(default_database_url(fuzzed_server.data_dir)))
+
+    def make(session: Session) -> int:
+        create_agent(session, login_id="fuzz-admin", name="Fuzz Admin", password="Fuzz-admin-47",
+                     company="Fuzz Admins", group=None)
+        user = session.scalars(select(User).where(User.login_id == "fuzz-admin")).one()
+        user.role = Role.COMPANY_ADMIN.value
+        return user.id
+
+    user_id = db.run(make)
+    yield lambda: db.run(issue_admin_token, user_id, 3600.0).token
+    db.dispose()
+
+
 def _lost_in_sending(query: dict[str, Any] | None) -> bool:
     """True when a query parameter's value is one that requests does not send at all (None, an empty list):
     the request that reaches the server is then not the (negative) case schemathesis meant to send."""
     return any(value is None or value == [] for value in (query or {}).values())
 
 
-def _run_operation(operation: Any, mode: GenerationMode, server: RunningServer, agent_token: str) -> None:
+def _token_for(path: str, server: RunningServer, agent_token: str, admin_tokens: Callable[[], str],
+               admin_token: str) -> str:
+    """The token a case is sent with: admin paths get the admin's, logouts a fresh one of their kind."""
+    if path == LOGOUT:
+        return server.login()
+    if path == ADMIN_LOGOUT:
+        return admin_tokens()
+    return admin_token if path.startswith(ADMIN) else agent_token
+
+
+def _run_operation(operation: Any, mode: GenerationMode, server: RunningServer, agent_token: str,
+                   admin_tokens: Callable[[], str]) -> None:
+    admin_token = admin_tokens()
+
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         assume(not _lost_in_sending(case.query))
-        token = server.login() if case.operation.path == LOGOUT else agent_token
+        token = _token_for(case.operation.path, server, agent_token, admin_tokens, admin_token)
         with server.session() as http:
             case.call_and_validate(session=http, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
@@ -95,7 +137,7 @@ def _run_operation(operation: Any, mode: GenerationMode, server: RunningServer, 
 
 
 def test_api_conforms_to_its_openapi_document(
-    api_schema: Any, fuzzed_server: RunningServer, agent_token: str,
+    api_schema: Any, fuzzed_server: RunningServer, agent_token: str, admin_tokens: Callable[[], str],
 ) -> None:
     """No 5xx, only documented statuses and bodies, and schema-breaking input refused with a 4xx."""
     failures: list[str] = []
@@ -104,7 +146,7 @@ def test_api_conforms_to_its_openapi_document(
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                _run_operation(operation, mode, fuzzed_server, agent_token)
+                _run_operation(operation, mode, fuzzed_server, agent_token, admin_tokens)
             except Unsatisfiable:  # nothing to break: the operation takes no input (health)
                 assert mode is GenerationMode.NEGATIVE, operation.label
             except (Exception, BaseExceptionGroup) as exc:  # collect all, then report
