@@ -10,19 +10,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import ClientConnection
 
 from server.accounts import create_agent, issue_admin_token
 from server.models import Company, LicenceKind, LoginHistory, Role, Token, User
 from tests.integration.db_rig import ServerRig, serving
+from tests.integration.push_socket import closed, next_event, open_pushes
 from tests.integration.server_fixture import wait_until
 
 pytestmark = pytest.mark.integration
@@ -85,30 +84,11 @@ class Rig(ServerRig):
                              headers={"Authorization": f"Bearer {agent_token}"})
 
     async def pushes(self, agent_token: str) -> ClientConnection:
-        return await connect(self.server.ws_url("/ws/agent"), ssl=self.server.ssl_context(), open_timeout=10,
-                             additional_headers={"Authorization": f"Bearer {agent_token}"})
+        return await open_pushes(self.server, agent_token)
 
     def connected(self, boss_token: str, login_id: str) -> bool:
         logins = self.get("/logins/now", boss_token).json()["logins"]
         return any(row["login_id"] == login_id and row["connected"] for row in logins)
-
-
-async def _event(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
-    message = await asyncio.wait_for(ws.recv(), timeout)
-    assert isinstance(message, str), "expected a text event"
-    return dict(json.loads(message))
-
-
-async def _close_code(ws: ClientConnection, timeout: float = 5.0) -> int | None:
-    """Wait until the server closes ``ws`` (dropping any further messages); its close code."""
-    async def drain() -> None:
-        try:
-            while True:
-                await ws.recv()
-        except ConnectionClosed:
-            return
-    await asyncio.wait_for(drain(), timeout)
-    return ws.close_code
 
 
 @pytest.fixture(scope="module")
@@ -171,10 +151,10 @@ def test_force_logout_tells_the_agent_why_and_ends_its_token(rig: Rig) -> None:
         answer = await asyncio.to_thread(rig.logout_user, boss, co.agent_a, {"reason": "Shift is over"})
         assert answer.status_code == 200, answer.text
         assert answer.json() == {"user_id": co.agent_a, "ended": 1}
-        event = await _event(ws)
+        event = await next_event(ws)
         assert event["type"] == "logged_out" and "Shift is over" in event["reason"]
         assert "administrator" in event["reason"]
-        assert await _close_code(ws) == 4401
+        assert (await closed(ws))[0] == 4401
 
     asyncio.run(scenario())
     refused = rig.me(token)
@@ -196,8 +176,8 @@ def test_force_logout_with_a_long_non_ascii_reason(rig: Rig) -> None:
         assert await asyncio.to_thread(wait_until, lambda: rig.connected(boss, "kr-a"))
         answer = await asyncio.to_thread(rig.logout_user, boss, co.agent_a, {"reason": reason})
         assert answer.status_code == 200, answer.text
-        assert reason.strip() in (await _event(ws))["reason"]
-        assert await _close_code(ws) == 4401
+        assert reason.strip() in (await next_event(ws))["reason"]
+        assert (await closed(ws))[0] == 4401
 
     asyncio.run(scenario())
     assert rig.me(token).status_code == 401

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,12 +18,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from server.accounts import create_agent, issue_admin_token
 from server.models import Company, Group, GroupOption, LicenceKind, Role, Token, User
 from server.security import token_digest
 from tests.integration.db_rig import ServerRig, serving
+from tests.integration.push_socket import closed, next_event, open_pushes
 from tests.integration.server_fixture import wait_until
 
 pytestmark = pytest.mark.integration
@@ -76,8 +75,7 @@ class Rig(ServerRig):
 
     async def pushes(self, token: str) -> ClientConnection:
         """An open push socket for ``token``, answering a ping (so the server's hub holds it)."""
-        ws = await connect(self.server.ws_url("/ws/agent"), ssl=self.server.ssl_context(), open_timeout=10,
-                           additional_headers={"Authorization": f"Bearer {token}"})
+        ws = await open_pushes(self.server, token)
         await ws.send("ping")
         assert await asyncio.wait_for(ws.recv(), 5) == "pong"
         return ws
@@ -102,23 +100,6 @@ class Rig(ServerRig):
     def last(self, login_id: str) -> tuple[str, str]:
         row = self.history(login_id)[-1]
         return row.result, row.reason
-
-
-async def _event(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
-    message = await asyncio.wait_for(ws.recv(), timeout)
-    assert isinstance(message, str), "expected a text event"
-    return dict(json.loads(message))
-
-
-async def _close_code(ws: ClientConnection, timeout: float = 5.0) -> int | None:
-    async def drain() -> None:
-        try:
-            while True:
-                await ws.recv()
-        except ConnectionClosed:
-            return
-    await asyncio.wait_for(drain(), timeout)
-    return ws.close_code
 
 
 async def _call(fn: Any, *args: Any) -> Any:
@@ -172,9 +153,9 @@ def test_with_force_logout_duplicate_the_second_login_ends_the_first(rig: Rig) -
         ws = await rig.pushes(first)
         second = await _call(rig.login, "force")
         assert second.status_code == 200, second.text
-        event = await _event(ws)
+        event = await next_event(ws)
         assert event == {"type": "logged_out", "reason": "Your ID logged in again from 127.0.0.1."}
-        assert await _close_code(ws) == 4401
+        assert (await closed(ws))[0] == 4401
         return str(second.json()["token"])
 
     second = asyncio.run(scenario())
@@ -210,7 +191,7 @@ def test_concurrent_licence_refuses_the_third_agent(rig: Rig) -> None:
         back = await _call(rig.login, "cc1")  # cc2 by its socket, cc3 by the grace: full again
         assert back.status_code == 403 and back.json()["code"] == "licence_full"
         assert (await _call(rig.logout, token2)).status_code == 204
-        assert await _close_code(ws2) == 4401
+        assert (await closed(ws2))[0] == 4401
         assert (await _call(rig.login, "cc1")).status_code == 200
 
     asyncio.run(scenario())
@@ -249,7 +230,7 @@ def test_an_older_login_cannot_come_back_next_to_the_newer_one(rig: Rig) -> None
         ws2 = await rig.pushes(second.json()["token"])
         back = await connect(rig.server.ws_url("/ws/agent"), ssl=rig.server.ssl_context(), open_timeout=10,
                              additional_headers={"Authorization": f"Bearer {first}"})
-        assert await _close_code(back, 2.0) == 4401  # refused at once, whichever way the fix goes
+        assert (await closed(back, 2.0))[0] == 4401  # refused at once, whichever way the fix goes
         await ws2.close()
 
     asyncio.run(scenario())
