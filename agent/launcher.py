@@ -4,12 +4,15 @@ Rules: one QProcess per session; every process ends with exactly one of ``exited
 ``failed`` (a crash is an exit with ``crashed=True``), so the agent never waits forever.
 The token and session secret go in the child's environment, never on its command line
 and never in a log. The viewer's stdout is logged and re-emitted line by line (``output``);
-it is never mixed raw into the agent's stdout.
+it is never mixed raw into the agent's stdout. The agent app talks to a running viewer by
+writing JSON command lines to its stdin (``send_command``; see viewer.control): the viewer is
+started with FERRY_VIEWER_STDIO=1, so it prints its events as JSON lines and reads commands.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -25,7 +28,9 @@ log = logging.getLogger(__name__)
 VIEWER_COMMAND: list[str] | None = None
 ENV_TOKEN = "FERRY_TOKEN"
 ENV_SECRET = "FERRY_SESSION_SECRET"
+ENV_STDIO = "FERRY_VIEWER_STDIO"  # events as JSON lines on stdout, commands on stdin (viewer.options)
 SESSION_PROPERTY = "ferry_session_id"
+CHAT_EVENT_PREFIX = '{"event": "chat",'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +80,7 @@ class ViewerLauncher(QObject):
         env = QProcessEnvironment.systemEnvironment()
         env.insert(ENV_TOKEN, request.token)
         env.insert(ENV_SECRET, request.secret)
+        env.insert(ENV_STDIO, "1")
         process = QProcess(self)
         process.setProgram(program)
         process.setArguments([*prefix, *request.arguments()])
@@ -88,6 +94,17 @@ class ViewerLauncher(QObject):
         self._processes[sid] = process
         log.info("starting viewer for session %s: %s %s", sid, program, " ".join(process.arguments()))
         process.start()
+
+    def send_command(self, session_id: str, command: dict[str, object]) -> bool:
+        """Write one JSON command line to the viewer of ``session_id``; False when none runs for it.
+
+        QProcess buffers the write and sends it from the event loop: this never blocks the GUI.
+        """
+        process = self._processes.get(session_id)
+        if process is None or process.state() != QProcess.ProcessState.Running:
+            return False
+        data = (json.dumps(command, ensure_ascii=False) + "\n").encode()
+        return process.write(data) == len(data)
 
     def terminate_all(self, timeout_ms: int = 3000) -> None:
         """Ask every viewer to quit, kill those that do not within ``timeout_ms``, and wait."""
@@ -151,5 +168,8 @@ class ViewerLauncher(QObject):
             lines.append(bytes(process.readAllStandardOutput().data()))  # a last line without newline
         for raw in lines:
             line = raw.decode(errors="replace").rstrip("\r\n")
-            log.info("viewer %s: %s", sid, line)
+            if line.startswith(CHAT_EVENT_PREFIX):  # what the customer wrote stays out of the log file
+                log.info("viewer %s: a chat line (%d characters)", sid, len(line))
+            else:
+                log.info("viewer %s: %s", sid, line)
             self.output.emit(sid, line)

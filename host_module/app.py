@@ -47,6 +47,7 @@ class HostApp:
                             Role.HOST, ticket.secret, ticket.ssl_context)
         self.injector = PynputInjector(options.display or "")
         self.session = HostSession(config, options.display, self.injector, self.bridge.post, HostPolicy())
+        self.notice.attach_chat(self.session)
         self._boxes: list[QMessageBox] = []
         self.ended_reason: str | None = None
         self.ended_on_error = False

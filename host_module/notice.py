@@ -1,13 +1,22 @@
-"""The connection notice window: always on top while the session is connected."""
+"""The connection notice window: always on top while the session is connected; the customer's chat.
+
+Chat: ``attach_chat(session)`` (once) shows the agent's lines as they arrive (carried from the network
+thread by an EventBridge) and sends what the customer types; typing is possible only while live.
+"""
 
 from __future__ import annotations
 
 import time
+import uuid
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from host_module.session import HostSession
+from protocol.messages import ChatLine
+from ui.bridge import EventBridge
+from ui.chat_panel import ChatPanel, LineStatus
 from ui.widgets import group_code
 
 
@@ -31,6 +40,14 @@ class NoticeWindow(QWidget):
         self.end_button = QPushButton(self.tr("End"))
         self.revoke_button.clicked.connect(self.revoke_requested)
         self.end_button.clicked.connect(self.end_requested)
+        self._agent_name = agent_name
+        self._chat_session: HostSession | None = None
+        self._chat_bridge = EventBridge(self)
+        self._chat_bridge.connect_handler(self._on_chat_bridge_posted)
+        self.chat = ChatPanel(self)
+        self.chat.setMinimumHeight(160)
+        self.chat.set_input_enabled(False, self.tr("Chat opens once remote support starts."))
+        self.chat.message_submitted.connect(self._on_chat_message_submitted)
         self._layout()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -43,6 +60,7 @@ class NoticeWindow(QWidget):
         column = QVBoxLayout(self)
         for label in (self.state_label, self.agent_label, self.sas_label, self.control_label, self.elapsed_label):
             column.addWidget(label)
+        column.addWidget(self.chat, 1)
         column.addLayout(buttons)
 
     def place_top_right(self) -> None:
@@ -64,10 +82,33 @@ class NoticeWindow(QWidget):
 
     def show_live(self) -> None:
         self.set_state(self.tr("Remote support in progress"))
+        self.chat.set_input_enabled(True)
 
     def show_ended(self, reason: str) -> None:
         self.set_state(self.tr("Remote support ended: {reason}").format(reason=reason))
         self.set_control(False)
+        self.chat.set_input_enabled(False, self.tr("The session is over."))
+
+    def attach_chat(self, session: HostSession) -> None:
+        """Show the agent's chat lines of ``session`` and send the customer's through it (once)."""
+        if self._chat_session is session:
+            return
+        self._chat_session = session
+        session.add_chat_listener(self._chat_bridge.post)
+
+    def _on_chat_bridge_posted(self, line: object) -> None:
+        if isinstance(line, ChatLine):
+            self.chat.add_line(str(uuid.uuid4()), self._agent_name, line.text, line.sent_ms, LineStatus.RECEIVED)
+            self.raise_()
+
+    def _on_chat_message_submitted(self, text: str) -> None:
+        line_id = str(uuid.uuid4())
+        sent = self._chat_session.send_chat(text) if self._chat_session is not None else None
+        self.chat.add_line(line_id, self.tr("You"), text, sent.sent_ms if sent else int(time.time() * 1000),
+                           LineStatus.SENT if sent else LineStatus.FAILED)
+        if sent is None:
+            self.chat.set_status(line_id, LineStatus.FAILED,
+                                 self.tr("Not sent: the session is not live. Wait until remote support starts."))
 
     def set_control(self, granted: bool) -> None:
         self.revoke_button.setEnabled(granted)

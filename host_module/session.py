@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 
 from capture.screen import Monitor
@@ -52,6 +53,8 @@ class HostPolicy:
     control_consent: bool = True
 
 
+CUSTOMER = "customer"  # the ChatLine sender of the customer's lines
+MAX_CHAT_TEXT = 4000
 ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
 UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, *ENDING_EVENTS)
 
@@ -83,6 +86,8 @@ class HostSession:
                               on_failed=self._on_pump_failed)
         self.link = SessionLink(link_config, self._on_link_event)
         self._ended = False
+        self._live = False
+        self._chat_listeners: list[Callable[[ChatLine], None]] = []
 
     def start(self) -> None:
         self.input.start()
@@ -107,6 +112,18 @@ class HostSession:
         self.gate.revoke()
         self.link.send(ControlRevoke(reason))
 
+    def add_chat_listener(self, listener: Callable[[ChatLine], None]) -> None:
+        """Also call ``listener(line)`` (from the network thread) for every chat line of the agent."""
+        self._chat_listeners.append(listener)
+
+    def send_chat(self, text: str) -> ChatLine | None:
+        """Send the customer's chat line while the session is live; None when it cannot go."""
+        if not self._live or self._ended or not text.strip() or len(text) > MAX_CHAT_TEXT:
+            return None
+        line = ChatLine(text, CUSTOMER, int(time.time() * 1000))
+        self.link.send(line)
+        return line
+
     def end(self, reason: str = "ended by the customer") -> None:
         self._stop_local()
         self.link.end(reason)
@@ -123,6 +140,9 @@ class HostSession:
             handler(self, event)
         if isinstance(event, ENDING_EVENTS):
             self._stop_local()
+        if isinstance(event, ChatLine):
+            for listener in self._chat_listeners:
+                listener(event)
         if isinstance(event, UI_EVENTS):
             self._on_event(event)
 
@@ -134,6 +154,7 @@ class HostSession:
 
     def _on_live(self, _event: SessionLive) -> None:
         if not self._ended:
+            self._live = True
             self.pump.start()
 
     def _on_pump_failed(self, reason: str) -> None:
@@ -170,6 +191,7 @@ class HostSession:
 
     def _stop_local(self) -> None:
         self._ended = True
+        self._live = False
         self.gate.revoke()
         self.pump.stop(wait=False)
 

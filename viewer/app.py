@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from protocol.events import HandshakeComplete, PeerError, SessionLive
-from protocol.messages import ControlGrant, ControlRevoke, HostInfo
+from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
 from protocol.session import Role
 from transport.events import LinkClosed
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
+from viewer.control import ChatSender, CommandReader, chat_record
 from viewer.options import ExitCode, FrameTap, ViewerOptions, load_frame_tap
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
@@ -48,6 +49,12 @@ def describe(event: object) -> dict[str, object] | None:
     if isinstance(event, HostInfo):
         return {"event": "host_info", "pc_name": event.pc_name, "os": event.os_name,
                 "width": event.width, "height": event.height}
+    return _describe_more(event)
+
+
+def _describe_more(event: object) -> dict[str, object] | None:
+    if isinstance(event, ChatLine):
+        return chat_record(event)
     if isinstance(event, ENDING_EVENTS):
         return {"event": "ended", "reason": event.reason}
     return None
@@ -87,10 +94,13 @@ class SessionWatcher:
     """The ``on_event`` of both runners: prints events, asks for control once live, notices the end.
 
     Called from the session's worker threads; ``forward`` (the window's ``deliver``) gets every event.
+    ``chat`` sends the agent app's chat commands (viewer.control) while the session is live.
     """
 
     def __init__(self, options: ViewerOptions) -> None:
         self.printer = EventPrinter(options.events_stdout)
+        self.chat = ChatSender(self._send, self.printer)
+        self._commands_stdin = options.commands_stdin
         self.ended = threading.Event()
         self.forward: Callable[[object], None] | None = None
         self._request_control = options.request_control
@@ -103,12 +113,22 @@ class SessionWatcher:
         self._session = session
         return session
 
+    def read_commands(self) -> None:
+        """With --commands-stdin, start reading the agent app's commands (on a thread of their own)."""
+        if self._commands_stdin:
+            CommandReader(sys.stdin, self.chat.handle_line).start()
+
+    def _send(self, message: Message) -> None:
+        if self._session is not None:
+            self._session.send(message)
+
     def __call__(self, event: object) -> None:
         if self.forward is not None:
             self.forward(event)
         if isinstance(event, DecodedFrame):
             return
         self.printer(describe(event))
+        self.chat.observe(event, isinstance(event, ENDING_EVENTS))
         if isinstance(event, SessionLive):
             self._live = True
             if self._request_control and self._session is not None:
@@ -139,6 +159,7 @@ def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
     watcher = SessionWatcher(options)
     session = watcher.attach(ViewerSession(link_config(options), watcher, tap or _tap(options)))
     session.start()
+    watcher.read_commands()
     _wait(watcher.ended, options.duration, session.end, watcher.print_stats)
     watcher.ended.wait(5)
     return watcher.finish()
@@ -181,6 +202,7 @@ def run_window(options: ViewerOptions) -> int:
     stop_on_signals(window.close)
     window.show()
     session.start()
+    watcher.read_commands()
     app.exec()
     return watcher.finish()
 

@@ -33,6 +33,9 @@ EXIT_CODES_HELP = """exit codes:
      the customer never came) and this viewer had not ended it"""
 
 
+ENV_STDIO = "FERRY_VIEWER_STDIO"  # "1": the same as --events-stdout --commands-stdin (set by the agent app)
+
+
 class ViewerOptionsError(ValueError):
     """The command line or environment is incomplete; the message says what to pass."""
 
@@ -50,6 +53,7 @@ class ViewerOptions:
     events_stdout: bool
     frame_tap: str | None
     duration: float | None
+    commands_stdin: bool = False  # read the agent app's commands (viewer.control) from stdin
 
 
 def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> ViewerOptions:
@@ -67,13 +71,14 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
     if len(secret) < 16:
         raise ViewerOptionsError("set FERRY_SESSION_SECRET to the session's secret (from POST /api/v1/sessions)")
     fingerprint = args.fingerprint or env.get("FERRY_FINGERPRINT") or None
+    stdio = env.get(ENV_STDIO, "") == "1"  # the agent app's launcher: events out, commands in
     if not (fingerprint or args.ca_cert):
         raise ViewerOptionsError("pass --fingerprint (printed by ferry-server at start) or --ca-cert")
     return ViewerOptions(
         server=args.server, session_id=args.session, token=token, secret=secret,
         fingerprint=fingerprint, ca_cert=args.ca_cert, headless=args.headless,
-        request_control=args.request_control, events_stdout=args.events_stdout,
-        frame_tap=args.frame_tap, duration=args.duration,
+        request_control=args.request_control, events_stdout=args.events_stdout or stdio,
+        frame_tap=args.frame_tap, duration=args.duration, commands_stdin=args.commands_stdin or stdio,
     )
 
 
@@ -91,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--headless", action="store_true", help="decode without a window")
     parser.add_argument("--request-control", action="store_true", help="ask for control once live")
     parser.add_argument("--events-stdout", action="store_true", help="print one JSON line per event")
+    parser.add_argument("--commands-stdin", action="store_true",
+                        help='read JSON commands from stdin, e.g. {"cmd": "chat", "id": "1", "text": "Hello"}')
     parser.add_argument("--frame-tap", metavar="MODULE:FUNCTION",
                         help="call FUNCTION(frame, t_decoded_ns) for every decoded frame (BGRA H×W×4 uint8)")
     parser.add_argument("--duration", type=float, help="end the session after this many seconds")

@@ -134,8 +134,8 @@ class ViewerWindow(QMainWindow):
             self._set_status(self.tr("View only: the customer has not given control.") + _reason(message.reason))
         elif isinstance(message, HostInfo):
             self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + self.tr("Ferry viewer"))
-        elif isinstance(message, ChatLine):
-            self.statusBar().showMessage(f"{message.sender}: {message.text}", 10000)
+        elif isinstance(message, ChatLine):  # the conversation itself is in the agent app's chat window
+            self.statusBar().showMessage(self.tr("Customer: {text}").format(text=message.text), 10000)
 
     def _on_state_event(self, event: object) -> None:
         if isinstance(event, LinkConnected):
