@@ -1,13 +1,20 @@
-"""From start to quit: the login dialog, then the controller and its window; clean shutdown.
+"""From start to quit: the login dialog, then the controller and its window; back to the login dialog
+when the login ends (forced or idle logout); clean shutdown.
 
 Rules: the application quits only through ``quit`` (the dialog's Quit, the window's close,
-a signal from the OS); the controller's shutdown runs before the event loop ends.
+a signal from the OS); the controller's shutdown runs before the event loop ends. A login that
+ends without quitting gets a new LoginDialog showing why, and after the next login a new
+controller. The SupportLogDesk lives as long as the app: a support log still open when a login
+ends stays open and is saved through the next login. Each login has its own BackgroundRunner, so
+the old login's logout finishes in the background while the agent logs in again.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -19,28 +26,41 @@ from agent.config import AgentConfig
 from agent.events import EventLog
 from agent.launcher import ViewerLauncher
 from agent.login_dialog import LoginDialog
+from agent.main_window import UrlOpener
+from agent.support_log_dialog import SupportLogDesk
+from ui.theme import WARNING, colour_style
 
 log = logging.getLogger(__name__)
 
 
 class AgentApplication(QObject):
-    """One run of the agent app."""
+    """One run of the agent app; ``clock`` (monotonic seconds) and ``open_url`` are seams for tests."""
 
-    def __init__(self, config: AgentConfig, app: QApplication) -> None:
+    def __init__(self, config: AgentConfig, app: QApplication, *, clock: Callable[[], float] = time.monotonic,
+                 open_url: UrlOpener | None = None) -> None:
         super().__init__(app)
         self._config = config
         self._app = app
+        self._clock = clock
+        self._open_url = open_url
         self.events = EventLog(sys.stdout if config.events_stdout else None, self)
         self.runner = BackgroundRunner(self)
         self.launcher = ViewerLauncher(self, command=config.viewer_command)
+        self.desk = SupportLogDesk(self)
         self.controller: AgentController | None = None
+        self.logout_reason = ""
         self._stopped = False
-        self.dialog = LoginDialog(lambda url: ServerClient(url, config.tls), self.runner,
-                                  config.server_url, config.login_id)
-        self.dialog.login_failed.connect(self._on_dialog_login_failed)
-        self.dialog.accepted.connect(self._on_dialog_accepted)
-        self.dialog.rejected.connect(self.quit)
+        self.dialog = self._make_dialog(config.login_id)
         app.aboutToQuit.connect(self.shutdown)
+
+    def _make_dialog(self, login_id: str) -> LoginDialog:
+        """A new login dialog, wired to this application."""
+        config = self._config
+        dialog = LoginDialog(lambda url: ServerClient(url, config.tls), self.runner, config.server_url, login_id)
+        dialog.login_failed.connect(self._on_dialog_login_failed)
+        dialog.accepted.connect(self._on_dialog_accepted)
+        dialog.rejected.connect(self.quit)
+        return dialog
 
     def start(self) -> None:
         """Show the login dialog; with auto-login, submit it at once."""
@@ -58,10 +78,29 @@ class AgentApplication(QObject):
         assert client is not None and login is not None
         self.events.record("logged_in", login_id=login.agent.login_id, name=login.agent.name,
                            server=login.server_url)
-        self.controller = AgentController(client, login, self.events, self.launcher, self.runner, parent=self)
-        self.controller.window.closing.connect(self.quit)
-        self.controller.start(auto_code=self._config.auto_code)
+        self.logout_reason = ""
+        runner = BackgroundRunner()
+        controller = AgentController(client, login, self.events, self.launcher, runner,
+                                     clock=self._clock, desk=self.desk, open_url=self._open_url, parent=self)
+        runner.setParent(controller)
+        controller.window.closing.connect(self.quit)
+        controller.logged_out.connect(self._on_controller_logged_out)
+        controller.finished.connect(controller.deleteLater)
+        self.controller = controller
+        controller.start(auto_code=self._config.auto_code)
         self.dialog.deleteLater()
+
+    def _on_controller_logged_out(self, reason: str) -> None:
+        """The login ended (the controller already ended viewers and closed its window): log in again."""
+        ended = self.controller
+        self.controller = None
+        login_id = ended.window.login_id if ended is not None else self._config.login_id
+        self.logout_reason = reason
+        self.dialog = self._make_dialog(login_id)
+        self.dialog.status_label.setStyleSheet(colour_style(WARNING))
+        self.dialog.status_label.setText(reason)
+        self.dialog.show()
+        self.dialog.raise_()
 
     def quit(self) -> None:
         """Shut down and leave the event loop."""
@@ -69,7 +108,7 @@ class AgentApplication(QObject):
         self._app.quit()
 
     def shutdown(self) -> None:
-        """Idempotent: stop the controller (listener, viewers, logout)."""
+        """Idempotent: stop the controller (listener, viewers, logout) and close open support logs."""
         if self._stopped:
             return
         self._stopped = True
@@ -79,4 +118,5 @@ class AgentApplication(QObject):
             self.launcher.terminate_all()
             self.runner.forget()
             self.runner.wait(2000)
+        self.desk.close_all()
         self.events.record("stopped")

@@ -238,10 +238,10 @@ def test_customer_joining_launches_the_viewer_and_its_exit_resets(
     viewers.release(0)
     exited = _wait_for_event(qtbot, recorder, "viewer_exited")
     assert (exited["session_id"], exited["code"], exited["crashed"]) == (sid, 0, False)
-    assert controller.state is AgentState.VIEWER_WAITING
-    assert controller.window.state_label.text() == "Viewer waiting"
+    assert controller.state is AgentState.AGENT_WAITING  # no code out any more
+    assert controller.window.state_label.text() == "Agent waiting"
     assert _row_state(controller, sid) == "Ended"
-    assert [line["state"] for line in recorder.named("state")] == ["in_session", "viewer_waiting"]
+    assert [line["state"] for line in recorder.named("state")] == ["viewer_waiting", "in_session", "agent_waiting"]
 
 
 def test_a_crashing_viewer_returns_the_agent_to_waiting(
@@ -257,7 +257,7 @@ def test_a_crashing_viewer_returns_the_agent_to_waiting(
     os.kill(viewers.seen()["pid"], signal.SIGKILL)
     exited = _wait_for_event(qtbot, recorder, "viewer_exited")
     assert exited["crashed"] is True
-    assert controller.state is AgentState.VIEWER_WAITING
+    assert controller.state is AgentState.AGENT_WAITING
     assert _row_state(controller, code["session_id"]) == "Viewer crashed"
     assert controller.book.get(code["session_id"]).state is SessionState.CRASHED  # type: ignore[union-attr]
 
@@ -275,7 +275,7 @@ def test_a_join_while_not_listening_is_found_on_connect(
     _wait_for_event(qtbot, recorder, "viewer_started")
     viewers.release(0)
     _wait_for_event(qtbot, recorder, "viewer_exited")
-    assert controller.state is AgentState.VIEWER_WAITING
+    assert controller.state is AgentState.AGENT_WAITING
 
 
 def test_shutdown_ends_a_running_viewer(

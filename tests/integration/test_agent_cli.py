@@ -90,7 +90,7 @@ def test_scripted_agent_runs_a_whole_session(
     assert seen["argv"][-2:] == ["--session", code["session_id"]]
     Path(str(viewer_out) + ".release").write_text("0")
     assert events.next("viewer_exited")["code"] == 0
-    assert events.next("state")["state"] == "viewer_waiting"
+    assert events.next("state")["state"] == "agent_waiting"
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=WAIT_S) == 0
     for line in events.lines:
