@@ -15,7 +15,7 @@ import resources
 from agent.config import config_from_args
 from agent.errors import ConfigError
 from agent.lifecycle import AgentApplication
-from ui.i18n import install_translators
+from ui.i18n import install_translators, locale_for
 from ui.theme import apply_theme
 
 
@@ -33,8 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Ferry")
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
-    install_translators(app, _translations_dir())
-    agent = AgentApplication(config, app)
+    translations = _translations_dir()
+    translators = install_translators(app, translations, locale_for(config.language))
+    agent = AgentApplication(config, app, translators=translators, translations_dir=translations)
     _quit_on_signals(agent)
     agent.start()
     return app.exec()

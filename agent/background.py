@@ -31,7 +31,7 @@ class _Job(QRunnable):
         ok, payload = self._call()
         try:
             self._done.emit(self._job_id, ok, payload)
-        except RuntimeError:  # the runner was deleted while we worked: nobody wants the result
+        except (RuntimeError, TypeError):  # the runner was deleted while we worked (PySide raises either)
             log.debug("background job %d finished after its runner was deleted", self._job_id)
 
     def _call(self) -> tuple[bool, object]:

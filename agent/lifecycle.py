@@ -15,19 +15,22 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from agent.api import ServerClient
 from agent.app import AgentController
 from agent.background import BackgroundRunner
 from agent.config import AgentConfig
+from agent.credentials import CredentialStore
 from agent.events import EventLog
 from agent.launcher import ViewerLauncher
 from agent.login_dialog import LoginDialog
 from agent.main_window import UrlOpener
 from agent.support_log_dialog import SupportLogDesk
+from ui.i18n import switch_translators
 from ui.theme import WARNING, colour_style
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,15 @@ class AgentApplication(QObject):
     """One run of the agent app; ``clock`` (monotonic seconds) and ``open_url`` are seams for tests."""
 
     def __init__(self, config: AgentConfig, app: QApplication, *, clock: Callable[[], float] = time.monotonic,
-                 open_url: UrlOpener | None = None) -> None:
+                 open_url: UrlOpener | None = None, translators: list[QTranslator] | None = None,
+                 translations_dir: Path | None = None, credentials: CredentialStore | None = None) -> None:
         super().__init__(app)
         self._config = config
         self._app = app
+        self.language = config.language
+        self.credentials = credentials or CredentialStore()
+        self._translators = list(translators or [])
+        self._translations_dir = translations_dir
         self._clock = clock
         self._open_url = open_url
         self.events = EventLog(sys.stdout if config.events_stdout else None, self)
@@ -56,11 +64,19 @@ class AgentApplication(QObject):
     def _make_dialog(self, login_id: str) -> LoginDialog:
         """A new login dialog, wired to this application."""
         config = self._config
-        dialog = LoginDialog(lambda url: ServerClient(url, config.tls), self.runner, config.server_url, login_id)
+        dialog = LoginDialog(lambda url: ServerClient(url, config.tls), self.runner, config.server_url, login_id,
+                             credentials=self.credentials, language=self.language)
+        dialog.language_changed.connect(self._on_language_changed)
+        dialog.notice.connect(lambda text: self.events.record("notice", detail=text))
         dialog.login_failed.connect(self._on_dialog_login_failed)
         dialog.accepted.connect(self._on_dialog_accepted)
         dialog.rejected.connect(self.quit)
         return dialog
+
+    def _on_language_changed(self, language: str) -> None:
+        """The dialog saved the choice: swap the translators (open windows retranslate on LanguageChange)."""
+        self.language = language
+        self._translators = switch_translators(self._app, self._translators, self._translations_dir, language)
 
     def start(self) -> None:
         """Show the login dialog; with auto-login, submit it at once."""
@@ -81,7 +97,8 @@ class AgentApplication(QObject):
         self.logout_reason = ""
         runner = BackgroundRunner()
         controller = AgentController(client, login, self.events, self.launcher, runner,
-                                     clock=self._clock, desk=self.desk, open_url=self._open_url, parent=self)
+                                     clock=self._clock, desk=self.desk, open_url=self._open_url,
+                                     language=self.language, parent=self)
         runner.setParent(controller)
         controller.window.closing.connect(self.quit)
         controller.logged_out.connect(self._on_controller_logged_out)

@@ -35,3 +35,21 @@ def install_translators(
         else:
             translator.deleteLater()
     return installed
+
+
+def locale_for(language: str | None) -> QLocale | None:
+    """The QLocale of a language the app offers ("ko", "en"), or None for the system's."""
+    if language == "ko":
+        return QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea)
+    if language == "en":
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return None
+
+
+def switch_translators(app: QCoreApplication, installed: list[QTranslator], directory: Path | None,
+                       language: str | None) -> list[QTranslator]:
+    """Replace ``installed`` translators by those of ``language``; open windows get a LanguageChange event."""
+    for translator in installed:
+        QCoreApplication.removeTranslator(translator)
+        translator.deleteLater()
+    return install_translators(app, directory, locale_for(language))

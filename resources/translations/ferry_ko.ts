@@ -4,14 +4,41 @@
 <context>
     <name>AgentController</name>
     <message>
-        <location filename="../../agent/app.py" line="198"/>
+        <location filename="../../agent/app.py" line="199"/>
+        <source>Could not read your account&apos;s end date: {0}</source>
+        <translation>계정 만료일을 읽지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/app.py" line="262"/>
+        <source>You were logged out: {0}. Log in again to continue.</source>
+        <translation>로그아웃되었습니다: {0}. 계속하려면 다시 로그인하십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/app.py" line="263"/>
+        <source>the server ended your login</source>
+        <translation>서버가 로그인을 종료했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../agent/app.py" line="308"/>
         <source>The viewer crashed.</source>
         <translation>뷰어가 비정상 종료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/app.py" line="200"/>
+        <location filename="../../agent/app.py" line="310"/>
         <source>The viewer exited with code {0}.</source>
         <translation>뷰어가 종료되었습니다(종료 코드 {0}).</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../agent/app.py" line="371"/>
+        <source>You were logged out after %n minute(s) without activity. Log in again to continue.</source>
+        <translation>
+            <numerusform>%n분 동안 사용하지 않아 로그아웃되었습니다. 계속하려면 다시 로그인하십시오.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../agent/app.py" line="376"/>
+        <source>Your login has ended ({0}). Log in again to continue.</source>
+        <translation>로그인이 종료되었습니다({0}). 계속하려면 다시 로그인하십시오.</translation>
     </message>
 </context>
 <context>
@@ -20,6 +47,145 @@
         <location filename="../../agent/background.py" line="44"/>
         <source>Internal error: {0}: {1}</source>
         <translation>내부 오류: {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ChatCoordinator</name>
+    <message>
+        <location filename="../../agent/chat.py" line="115"/>
+        <source>Chat opens once the customer accepts the session.</source>
+        <translation>고객이 세션을 수락하면 채팅을 시작할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="183"/>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="186"/>
+        <source>Not sent: the viewer of this session is not running.</source>
+        <translation>보내지 못했습니다: 이 세션의 뷰어가 실행 중이 아닙니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="211"/>
+        <source>Chat with {0}</source>
+        <translation>{0}와(과) 채팅</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="213"/>
+        <source>The session is over.</source>
+        <translation>세션이 종료되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="219"/>
+        <location filename="../../agent/chat.py" line="255"/>
+        <source>Not sent: {0}</source>
+        <translation>보내지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="233"/>
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="244"/>
+        <source>The viewer has closed: the session is over.</source>
+        <translation>뷰어가 닫혔습니다: 세션이 종료되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="269"/>
+        <source>Some lines could not be saved on the server (marked failed). Copy them into the support log if they matter.</source>
+        <translation>일부 메시지를 서버에 저장하지 못했습니다(실패로 표시됨). 중요한 내용이면 상담일지에 옮겨 적으세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="285"/>
+        <source>Shortcut messages or favorites could not be loaded: {0} Open My settings to try again.</source>
+        <translation>단축 메시지나 즐겨찾기를 불러오지 못했습니다: {0} 내 설정을 열어 다시 시도하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="86"/>
+        <location filename="../../ui/chat_panel.py" line="186"/>
+        <source>Type a message and press Enter</source>
+        <translation>메시지를 입력하고 Enter 키를 누르세요</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="88"/>
+        <source>Send</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="91"/>
+        <source>Favorites</source>
+        <translation>즐겨찾기</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="103"/>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="103"/>
+        <source>From</source>
+        <translation>보낸 사람</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="103"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="103"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="233"/>
+        <source>sending…</source>
+        <translation>보내는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="234"/>
+        <source>sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="236"/>
+        <source>saved on server</source>
+        <translation>서버에 저장됨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chat_panel.py" line="237"/>
+        <source>✗ failed</source>
+        <translation>✗ 실패</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSaver</name>
+    <message>
+        <location filename="../../agent/chat_saver.py" line="163"/>
+        <source>Not saved on the server: {0}</source>
+        <translation>서버에 저장되지 않았습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat_saver.py" line="170"/>
+        <source>Not saved on the server: it could not be reached for {0} seconds ({1}).</source>
+        <translation>서버에 저장되지 않았습니다: {0}초 동안 서버에 연결할 수 없었습니다({1}).</translation>
+    </message>
+</context>
+<context>
+    <name>ChatWindow</name>
+    <message>
+        <location filename="../../agent/chat.py" line="47"/>
+        <source>Chat with the customer</source>
+        <translation>고객과 채팅</translation>
+    </message>
+    <message>
+        <location filename="../../agent/chat.py" line="53"/>
+        <source>My settings…</source>
+        <translation>내 설정…</translation>
     </message>
 </context>
 <context>
@@ -33,29 +199,80 @@
 <context>
     <name>CodePanel</name>
     <message>
-        <location filename="../../agent/main_window.py" line="37"/>
+        <location filename="../../agent/main_window.py" line="45"/>
         <source>Connection code</source>
         <translation>접속 코드</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="38"/>
+        <location filename="../../agent/main_window.py" line="46"/>
         <source>New connection code</source>
         <translation>새 접속 코드 발급</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="46"/>
+        <location filename="../../agent/main_window.py" line="54"/>
         <source>The customer opens this address and enters the code above:</source>
         <translation>고객이 아래 주소에 접속하여 위 접속 코드를 입력합니다:</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="66"/>
+        <location filename="../../agent/main_window.py" line="62"/>
+        <source>Copy address and code</source>
+        <translation>주소와 접속 코드 복사</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="63"/>
+        <source>E-mail address and code</source>
+        <translation>주소와 접속 코드 이메일로 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="90"/>
         <source>No code yet</source>
         <translation>발급된 접속 코드 없음</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="83"/>
+        <location filename="../../agent/main_window.py" line="99"/>
+        <source>Session password: {0}</source>
+        <translation>세션 비밀번호: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="127"/>
         <source>Code used by the customer</source>
         <translation>고객이 접속 코드를 사용함</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionInfo</name>
+    <message>
+        <location filename="../../agent/connection_info.py" line="26"/>
+        <source>Connection page: {0}
+Connection code: {1}</source>
+        <translation>접속 페이지: {0}
+접속 코드: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/connection_info.py" line="31"/>
+        <source>Remote support: your connection code</source>
+        <translation>원격지원 접속 코드 안내</translation>
+    </message>
+    <message>
+        <location filename="../../agent/connection_info.py" line="36"/>
+        <source>Hello,
+
+To start remote support, open this page:
+{0}
+
+and enter this connection code:
+{1}
+
+The code works for a few minutes only.</source>
+        <translation>안녕하세요.
+
+원격지원을 시작하려면 다음 페이지를 여십시오:
+{0}
+
+그리고 다음 접속 코드를 입력하십시오:
+{1}
+
+접속 코드는 몇 분 동안만 유효합니다.</translation>
     </message>
 </context>
 <context>
@@ -72,24 +289,155 @@
     </message>
 </context>
 <context>
+    <name>CredentialStore</name>
+    <message>
+        <location filename="../../agent/credentials.py" line="35"/>
+        <source>Your system has no password store, so Ferry cannot remember the password: you will type it next time.</source>
+        <translation>이 시스템에는 비밀번호 저장소가 없어 Ferry가 비밀번호를 기억할 수 없습니다. 다음에도 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/credentials.py" line="41"/>
+        <source>The system&apos;s password store refused the request ({0}), so Ferry cannot remember the password: you will type it next time.</source>
+        <translation>시스템 비밀번호 저장소가 요청을 거부하여({0}) Ferry가 비밀번호를 기억할 수 없습니다. 다음에도 비밀번호를 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="63"/>
+        <source>My support history</source>
+        <translation>내 상담 이력</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="70"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="86"/>
+        <source>Started</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="86"/>
+        <source>Ended</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="86"/>
+        <source>Customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="87"/>
+        <source>Customer PC</source>
+        <translation>고객 PC</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="87"/>
+        <source>End reason</source>
+        <translation>종료 사유</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="98"/>
+        <source>Loading your support history…</source>
+        <translation>상담 이력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="112"/>
+        <source>No sessions yet.</source>
+        <translation>아직 상담 이력이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="116"/>
+        <source>Could not load the history: {0}</source>
+        <translation>이력을 불러오지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="132"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="142"/>
+        <source>Could not load this session: {0}</source>
+        <translation>이 세션을 불러오지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="146"/>
+        <source>(not shown)</source>
+        <translation>(표시 안 함)</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="148"/>
+        <source>Started: {0}</source>
+        <translation>시작: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="149"/>
+        <source>Ended: {0}</source>
+        <translation>종료: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="150"/>
+        <source>Customer PC: {0}</source>
+        <translation>고객 PC: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="151"/>
+        <source>Operating system: {0}</source>
+        <translation>운영체제: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="152"/>
+        <source>End reason: {0}</source>
+        <translation>종료 사유: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="156"/>
+        <source>Chat:</source>
+        <translation>채팅:</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="162"/>
+        <source>Support log: none written.</source>
+        <translation>상담일지: 작성되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="163"/>
+        <source>Support log</source>
+        <translation>상담일지</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="164"/>
+        <source>Customer: {0}</source>
+        <translation>고객: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="169"/>
+        <source>No chat saved.</source>
+        <translation>저장된 채팅이 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>HostDialogs</name>
     <message>
-        <location filename="../../host_module/dialogs.py" line="23"/>
+        <location filename="../../host_module/dialogs.py" line="25"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="27"/>
+        <location filename="../../host_module/dialogs.py" line="29"/>
         <source>Type the 6-digit connection code the agent gave you:</source>
         <translation>상담원이 알려 드린 6자리 접속 코드를 입력하세요:</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="35"/>
+        <location filename="../../host_module/dialogs.py" line="37"/>
         <source>Connect</source>
         <translation>접속</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="49"/>
+        <location filename="../../host_module/dialogs.py" line="51"/>
         <source>{agent} of {company} asks to see your screen for remote support.
 
 Security code: {sas}. If the agent reads you a different code, refuse.
@@ -102,33 +450,33 @@ Nothing is shared until you allow it.</source>
 허용하기 전에는 어떤 정보도 공유되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="55"/>
+        <location filename="../../host_module/dialogs.py" line="57"/>
         <source>Allow remote support?</source>
         <translation>원격지원을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="56"/>
+        <location filename="../../host_module/dialogs.py" line="58"/>
         <source>Allow</source>
         <translation>허용</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="57"/>
-        <location filename="../../host_module/dialogs.py" line="69"/>
+        <location filename="../../host_module/dialogs.py" line="59"/>
+        <location filename="../../host_module/dialogs.py" line="71"/>
         <source>Refuse</source>
         <translation>거부</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="62"/>
+        <location filename="../../host_module/dialogs.py" line="64"/>
         <source>{agent} asks to control your mouse and keyboard. You can take control back at any time from the notice window.</source>
         <translation>{agent} 상담원이 고객님 PC의 마우스와 키보드 제어권을 요청합니다. 접속 안내 창에서 언제든지 제어권을 회수할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="67"/>
+        <location filename="../../host_module/dialogs.py" line="69"/>
         <source>Allow control?</source>
         <translation>제어권을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="68"/>
+        <location filename="../../host_module/dialogs.py" line="70"/>
         <source>Allow control</source>
         <translation>제어 허용</translation>
     </message>
@@ -136,52 +484,117 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../agent/login_dialog.py" line="42"/>
+        <location filename="../../agent/login_dialog.py" line="156"/>
         <source>Ferry agent — log in</source>
         <translation>Ferry 에이전트 — 로그인</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="46"/>
+        <location filename="../../agent/login_dialog.py" line="157"/>
         <source>Log in to Ferry</source>
         <translation>Ferry 로그인</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="53"/>
+        <location filename="../../agent/login_dialog.py" line="158"/>
         <source>ID</source>
         <translation>아이디</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="54"/>
+        <location filename="../../agent/login_dialog.py" line="158"/>
         <source>Password</source>
         <translation>비밀번호</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="55"/>
+        <location filename="../../agent/login_dialog.py" line="158"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="59"/>
+        <location filename="../../agent/login_dialog.py" line="159"/>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="161"/>
+        <source>Remember me on this PC</source>
+        <translation>이 PC에서 로그인 정보 기억</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="162"/>
         <source>Log in</source>
         <translation>로그인</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="60"/>
+        <location filename="../../agent/login_dialog.py" line="163"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="83"/>
+        <location filename="../../agent/login_dialog.py" line="226"/>
         <source>Enter your ID and password.</source>
         <translation>아이디와 비밀번호를 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="86"/>
+        <location filename="../../agent/login_dialog.py" line="229"/>
         <source>The server address must start with https://.</source>
         <translation>서버 주소는 https://로 시작해야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/login_dialog.py" line="119"/>
+        <location filename="../../agent/login_dialog.py" line="283"/>
+        <source>Your account is locked.</source>
+        <translation>계정이 잠겼습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="284"/>
+        <source>Logging in from this PC is not allowed.</source>
+        <translation>이 PC에서는 로그인할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="285"/>
+        <source>Your account has ended.</source>
+        <translation>계정 사용 기간이 끝났습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="286"/>
+        <source>No licence is free right now.</source>
+        <translation>지금 사용할 수 있는 라이선스가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="292"/>
+        <source>Your password has expired.</source>
+        <translation>비밀번호가 만료되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="295"/>
+        <source>Choose a new password: Ferry logs you in with it.</source>
+        <translation>새 비밀번호를 정하세요. Ferry가 새 비밀번호로 로그인합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="304"/>
+        <source>The password was not changed: log in again to change it.</source>
+        <translation>비밀번호를 바꾸지 않았습니다. 바꾸려면 다시 로그인하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="313"/>
+        <source>Already logged in</source>
+        <translation>이미 로그인되어 있음</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="315"/>
+        <source>Log out on the other PC, then try again.</source>
+        <translation>다른 PC에서 로그아웃한 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="316"/>
+        <source>Try again</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="317"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../agent/login_dialog.py" line="343"/>
         <source>Logging in…</source>
         <translation>로그인 중…</translation>
     </message>
@@ -189,93 +602,135 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../agent/main_window.py" line="94"/>
+        <location filename="../../agent/main_window.py" line="149"/>
         <source>Ferry agent — {0}</source>
         <translation>Ferry 에이전트 — {0}</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="100"/>
+        <location filename="../../agent/main_window.py" line="164"/>
         <source>Connecting to the server…</source>
         <translation>서버에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="117"/>
+        <location filename="../../agent/main_window.py" line="177"/>
+        <source>My support history…</source>
+        <translation>내 상담 이력…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="179"/>
+        <source>My settings…</source>
+        <translation>내 설정…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="188"/>
         <source>Sessions</source>
         <translation>세션 목록</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="129"/>
+        <location filename="../../agent/main_window.py" line="204"/>
         <source>Code</source>
         <translation>접속 코드</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="129"/>
+        <location filename="../../agent/main_window.py" line="204"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="129"/>
+        <location filename="../../agent/main_window.py" line="204"/>
         <source>Customer PC</source>
         <translation>고객 PC</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="129"/>
+        <location filename="../../agent/main_window.py" line="204"/>
         <source>Details</source>
         <translation>상세 정보</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="141"/>
+        <location filename="../../agent/main_window.py" line="234"/>
+        <source>Agent waiting</source>
+        <translation>에이전트 대기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="235"/>
         <source>Viewer waiting</source>
         <translation>뷰어 대기</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="142"/>
-        <location filename="../../agent/main_window.py" line="187"/>
+        <location filename="../../agent/main_window.py" line="236"/>
+        <location filename="../../agent/main_window.py" line="322"/>
         <source>In session</source>
         <translation>원격지원 중</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="149"/>
+        <location filename="../../agent/main_window.py" line="243"/>
         <source>Connected to the server: customers who enter a code will appear here.</source>
         <translation>서버에 연결되었습니다. 접속 코드를 입력한 고객이 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="151"/>
+        <location filename="../../agent/main_window.py" line="245"/>
         <source>Disconnected from the server: {0}</source>
         <translation>서버와의 연결이 끊어졌습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="153"/>
+        <location filename="../../agent/main_window.py" line="247"/>
         <source>Reconnecting to the server ({0})…</source>
         <translation>서버에 다시 연결하는 중({0})…</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="184"/>
+        <location filename="../../agent/main_window.py" line="264"/>
+        <source>Your account ends on {0}.</source>
+        <translation>계정 만료일은 {0}입니다.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../agent/main_window.py" line="266"/>
+        <source>%n day(s) left: ask your administrator to extend it.</source>
+        <translation>
+            <numerusform>%n일 남았습니다: 관리자에게 연장을 요청하십시오.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="292"/>
+        <source>The address and code are on the clipboard: paste them for the customer.</source>
+        <translation>주소와 접속 코드를 클립보드에 복사했습니다: 고객에게 붙여 넣어 보내십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="300"/>
+        <source>Your mail program opened: add the customer&apos;s address and send.</source>
+        <translation>메일 프로그램이 열렸습니다: 고객의 주소를 넣고 보내십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="302"/>
+        <source>No e-mail program is set up on this PC: copy the code instead.</source>
+        <translation>이 PC에 설정된 이메일 프로그램이 없습니다: 대신 접속 코드를 복사하십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/main_window.py" line="319"/>
         <source>Waiting for customer</source>
         <translation>고객 접속 대기</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="185"/>
+        <location filename="../../agent/main_window.py" line="320"/>
         <source>Expired</source>
         <translation>만료됨</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="186"/>
+        <location filename="../../agent/main_window.py" line="321"/>
         <source>Customer joined</source>
         <translation>고객 접속됨</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="188"/>
+        <location filename="../../agent/main_window.py" line="323"/>
         <source>Ended</source>
         <translation>종료됨</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="189"/>
+        <location filename="../../agent/main_window.py" line="324"/>
         <source>Failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../agent/main_window.py" line="190"/>
+        <location filename="../../agent/main_window.py" line="325"/>
         <source>Viewer crashed</source>
         <translation>뷰어 비정상 종료</translation>
     </message>
@@ -283,119 +738,506 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>NoticeWindow</name>
     <message>
-        <location filename="../../host_module/notice.py" line="20"/>
+        <location filename="../../host_module/notice.py" line="31"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="22"/>
+        <location filename="../../host_module/notice.py" line="33"/>
         <source>Agent: {name} ({company})</source>
         <translation>상담원: {name} ({company})</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="23"/>
+        <location filename="../../host_module/notice.py" line="34"/>
         <source>Security code: —</source>
         <translation>보안 코드: —</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="24"/>
+        <location filename="../../host_module/notice.py" line="35"/>
         <source>Connecting…</source>
         <translation>연결 중…</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="25"/>
-        <location filename="../../host_module/notice.py" line="73"/>
+        <location filename="../../host_module/notice.py" line="36"/>
+        <location filename="../../host_module/notice.py" line="116"/>
         <source>The agent can only watch.</source>
         <translation>상담원은 화면 보기만 할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="26"/>
+        <location filename="../../host_module/notice.py" line="37"/>
         <source>Connected for less than a minute</source>
         <translation>연결 시간: 1분 미만</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="27"/>
+        <location filename="../../host_module/notice.py" line="38"/>
         <source>Take back control</source>
         <translation>제어권 회수</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="29"/>
+        <location filename="../../host_module/notice.py" line="40"/>
         <source>End</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="55"/>
+        <location filename="../../host_module/notice.py" line="49"/>
+        <source>Chat opens once remote support starts.</source>
+        <translation>원격지원이 시작되면 채팅할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="75"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="61"/>
+        <location filename="../../host_module/notice.py" line="81"/>
         <source>Secured. Waiting for your answer…</source>
         <translation>보안 연결이 완료되었습니다. 고객님의 응답을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="64"/>
+        <location filename="../../host_module/notice.py" line="84"/>
         <source>Remote support in progress</source>
         <translation>원격지원 진행 중</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="67"/>
+        <location filename="../../host_module/notice.py" line="88"/>
         <source>Remote support ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="72"/>
+        <location filename="../../host_module/notice.py" line="90"/>
+        <source>The session is over.</source>
+        <translation>세션이 종료되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="107"/>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="111"/>
+        <source>Not sent: the session is not live. Wait until remote support starts.</source>
+        <translation>보내지 못했습니다: 세션이 아직 연결되지 않았습니다. 원격지원이 시작될 때까지 기다리세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="115"/>
         <source>The agent controls your mouse and keyboard.</source>
         <translation>상담원이 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="78"/>
+        <location filename="../../host_module/notice.py" line="121"/>
         <source>Connected for {minutes} min</source>
         <translation>연결 시간: {minutes}분</translation>
     </message>
 </context>
 <context>
+    <name>PasswordChangeDialog</name>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="122"/>
+        <source>Ferry agent — change password</source>
+        <translation>Ferry 에이전트 — 비밀번호 변경</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="123"/>
+        <source>Your password has expired</source>
+        <translation>비밀번호가 만료되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="124"/>
+        <source>Choose a new password for {0}. The rules below turn green as you meet them.</source>
+        <translation>{0}의 새 비밀번호를 정하세요. 아래 규칙을 지키면 초록색으로 바뀝니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="126"/>
+        <source>Current password</source>
+        <translation>현재 비밀번호</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="126"/>
+        <source>New password</source>
+        <translation>새 비밀번호</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="127"/>
+        <source>Repeat the new password</source>
+        <translation>새 비밀번호 확인</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="129"/>
+        <source>Change password</source>
+        <translation>비밀번호 변경</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="130"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="160"/>
+        <source>Could not check the rules: {0}</source>
+        <translation>비밀번호 규칙을 확인하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="184"/>
+        <source>The two new passwords match.</source>
+        <translation>새 비밀번호 두 개가 일치합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="186"/>
+        <source>The two new passwords do not match.</source>
+        <translation>새 비밀번호 두 개가 일치하지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="238"/>
+        <source>Changing the password…</source>
+        <translation>비밀번호를 변경하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordRules</name>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="41"/>
+        <source>6 to 24 characters.</source>
+        <translation>6~24자.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="42"/>
+        <source>8 to 24 characters.</source>
+        <translation>8~24자.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="43"/>
+        <source>English letters and digits only.</source>
+        <translation>영문과 숫자만 사용.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="44"/>
+        <source>English letters, digits and special characters only.</source>
+        <translation>영문, 숫자, 특수문자만 사용.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="45"/>
+        <source>At least one letter and one digit.</source>
+        <translation>영문과 숫자를 각각 하나 이상 포함.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="46"/>
+        <source>At least one upper-case letter, one lower-case letter, one digit and one special character.</source>
+        <translation>영문 대문자, 소문자, 숫자, 특수문자를 각각 하나 이상 포함.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="48"/>
+        <source>No three digits in a row that repeat or count up or down (111, 123, 321).</source>
+        <translation>같거나 연속된 숫자 세 개를 잇달아 쓰지 않기 (111, 123, 321).</translation>
+    </message>
+    <message>
+        <location filename="../../agent/password_dialog.py" line="49"/>
+        <source>Different from the current password.</source>
+        <translation>현재 비밀번호와 다르게.</translation>
+    </message>
+</context>
+<context>
     <name>ServerClient</name>
     <message>
-        <location filename="../../agent/api.py" line="151"/>
+        <location filename="../../agent/api.py" line="147"/>
+        <source>The server sent an answer that is not JSON: check the server address.</source>
+        <translation>서버가 JSON이 아닌 응답을 보냈습니다: 서버 주소를 확인하십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/api.py" line="167"/>
         <source>You are not logged in: log in first.</source>
         <translation>로그인되어 있지 않습니다. 먼저 로그인하세요.</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="162"/>
+        <location filename="../../agent/api.py" line="178"/>
         <source>Could not connect to the server at {0}: {1}. Check the address and that the server is running.</source>
         <translation>{0} 서버에 연결할 수 없습니다: {1}. 서버 주소가 올바른지, 서버가 실행 중인지 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="174"/>
+        <location filename="../../agent/api.py" line="190"/>
         <source>the secure connection failed (certificate not trusted)</source>
         <translation>보안 연결에 실패했습니다(신뢰할 수 없는 인증서)</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="177"/>
+        <location filename="../../agent/api.py" line="193"/>
         <source>no answer in time</source>
         <translation>제한 시간 안에 응답이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="179"/>
+        <location filename="../../agent/api.py" line="195"/>
         <source>the connection was refused or dropped</source>
         <translation>연결이 거부되었거나 끊어졌습니다</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="191"/>
+        <location filename="../../agent/api.py" line="207"/>
         <source>The server refused the request: {0}.</source>
         <translation>서버가 요청을 거부했습니다: {0}.</translation>
     </message>
     <message>
-        <location filename="../../agent/api.py" line="193"/>
+        <location filename="../../agent/api.py" line="209"/>
         <source>The server answered HTTP {0}.</source>
         <translation>서버가 HTTP {0} 오류를 반환했습니다.</translation>
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="50"/>
+        <source>My settings</source>
+        <translation>내 설정</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="66"/>
+        <source>Your group has turned shortcut messages off.</source>
+        <translation>소속 그룹에서 단축 메시지를 사용하지 않도록 설정했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="66"/>
+        <source>Shortcut messages</source>
+        <translation>단축 메시지</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="68"/>
+        <source>Your group has turned favorites off.</source>
+        <translation>소속 그룹에서 즐겨찾기를 사용하지 않도록 설정했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="68"/>
+        <source>Favorites</source>
+        <translation>즐겨찾기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="91"/>
+        <source>Reset</source>
+        <translation>초기화</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="92"/>
+        <source>Use the company&apos;s or the default text again</source>
+        <translation>회사 문구나 기본 문구로 되돌립니다</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="101"/>
+        <source>Save shortcut messages</source>
+        <translation>단축 메시지 저장</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="109"/>
+        <location filename="../../agent/settings_dialog.py" line="113"/>
+        <source>Title</source>
+        <translation>제목</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="109"/>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="109"/>
+        <source>From</source>
+        <translation>등록자</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="116"/>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="118"/>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="154"/>
+        <source>{0} Try again, or close and reopen My settings.</source>
+        <translation>{0} 다시 시도하거나 내 설정을 닫았다가 다시 여세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="165"/>
+        <source>Nothing to save: no text was changed.</source>
+        <translation>저장할 내용이 없습니다: 바뀐 문구가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="179"/>
+        <source>Enter a URL that starts with http:// or https://.</source>
+        <translation>http:// 또는 https://로 시작하는 URL을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="193"/>
+        <source>your own</source>
+        <translation>내 문구</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="193"/>
+        <source>company</source>
+        <translation>회사</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="193"/>
+        <source>default</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="204"/>
+        <source>you</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="204"/>
+        <source>company (read-only)</source>
+        <translation>회사(읽기 전용)</translation>
+    </message>
+    <message>
+        <location filename="../../agent/settings_dialog.py" line="238"/>
+        <source>Talking to the server…</source>
+        <translation>서버와 통신하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>SupportLogDialog</name>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="77"/>
+        <source>Support log — {0}</source>
+        <translation>상담일지 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="82"/>
+        <source>The session with {0} (code {1}) has ended. Write what was done.</source>
+        <translation>{0}와(과)의 세션(접속 코드 {1})이 종료되었습니다. 상담 내용을 작성하십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="83"/>
+        <source>the customer</source>
+        <translation>고객</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="89"/>
+        <location filename="../../agent/support_log_dialog.py" line="145"/>
+        <source>Loading the categories…</source>
+        <translation>상담 구분을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="92"/>
+        <source>Customer name</source>
+        <translation>고객 이름</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="93"/>
+        <source>What was done</source>
+        <translation>상담 내용</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="94"/>
+        <source>Category</source>
+        <translation>상담 구분</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="99"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="101"/>
+        <source>Load the categories again</source>
+        <translation>상담 구분 다시 불러오기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="120"/>
+        <source>Skip</source>
+        <translation>건너뛰기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="132"/>
+        <location filename="../../agent/support_log_dialog.py" line="220"/>
+        <location filename="../../agent/support_log_dialog.py" line="248"/>
+        <source>You are logged out: this log is kept and saved when you log in again.</source>
+        <translation>로그아웃된 상태입니다: 이 상담일지는 보관되며 다시 로그인하면 저장됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="157"/>
+        <source>Your company has no categories.</source>
+        <translation>회사에 등록된 상담 구분이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="171"/>
+        <source>Could not load the categories: {0}</source>
+        <translation>상담 구분을 불러오지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="228"/>
+        <source>Saving…</source>
+        <translation>저장하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="252"/>
+        <source>Could not save the support log: {0} Correct it and press Save again.</source>
+        <translation>상담일지를 저장하지 못했습니다: {0} 내용을 고친 뒤 다시 저장을 누르십시오.</translation>
+    </message>
+    <message>
+        <location filename="../../agent/support_log_dialog.py" line="254"/>
+        <source>Discard</source>
+        <translation>버리기</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPanel</name>
+    <message>
+        <location filename="../../agent/team_panel.py" line="33"/>
+        <source>My group</source>
+        <translation>내 그룹</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="35"/>
+        <source>Agent</source>
+        <translation>상담원</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="35"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="41"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="51"/>
+        <source>Offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="52"/>
+        <source>Agent waiting</source>
+        <translation>에이전트 대기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="53"/>
+        <source>Viewer waiting</source>
+        <translation>뷰어 대기</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="54"/>
+        <source>In session</source>
+        <translation>원격지원 중</translation>
+    </message>
+    <message>
+        <location filename="../../agent/team_panel.py" line="69"/>
+        <source>Updated every 15 seconds.</source>
+        <translation>15초마다 새로 고칩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamWatcher</name>
+    <message>
+        <location filename="../../agent/team_panel.py" line="139"/>
+        <source>Could not update the group: {0}</source>
+        <translation>그룹 정보를 새로 고치지 못했습니다: {0}</translation>
+    </message>
+</context>
+<context>
     <name>ViewerLauncher</name>
     <message>
-        <location filename="../../agent/launcher.py" line="134"/>
+        <location filename="../../agent/launcher.py" line="151"/>
         <source>Could not start the viewer ({0}): {1}</source>
         <translation>뷰어를 시작할 수 없습니다({0}): {1}</translation>
     </message>
@@ -403,73 +1245,78 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>ViewerWindow</name>
     <message>
-        <location filename="../../viewer/window.py" line="64"/>
+        <location filename="../../viewer/window.py" line="66"/>
         <source>Connecting to the relay…</source>
         <translation>중계 서버에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="69"/>
-        <location filename="../../viewer/window.py" line="133"/>
+        <location filename="../../viewer/window.py" line="71"/>
+        <location filename="../../viewer/window.py" line="136"/>
         <source>Ferry viewer</source>
         <translation>Ferry 뷰어</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="74"/>
+        <location filename="../../viewer/window.py" line="76"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="75"/>
+        <location filename="../../viewer/window.py" line="77"/>
         <source>Request control</source>
         <translation>제어권 요청</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="78"/>
+        <location filename="../../viewer/window.py" line="80"/>
         <source>End session</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="127"/>
+        <location filename="../../viewer/window.py" line="130"/>
         <source>You have control of the customer&apos;s mouse and keyboard.</source>
         <translation>고객 PC의 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="131"/>
+        <location filename="../../viewer/window.py" line="134"/>
         <source>View only: the customer has not given control.</source>
         <translation>화면 보기 전용: 고객이 제어권을 허용하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="139"/>
+        <location filename="../../viewer/window.py" line="138"/>
+        <source>Customer: {text}</source>
+        <translation>고객: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="142"/>
         <source>Waiting for the customer to connect…</source>
         <translation>고객의 접속을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="141"/>
+        <location filename="../../viewer/window.py" line="144"/>
         <source>Securing the connection…</source>
         <translation>보안 연결을 설정하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="143"/>
+        <location filename="../../viewer/window.py" line="146"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="144"/>
+        <location filename="../../viewer/window.py" line="147"/>
         <source>Waiting for the customer to agree…</source>
         <translation>고객의 동의를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="147"/>
+        <location filename="../../viewer/window.py" line="150"/>
         <source>Live. View only until the customer gives control.</source>
         <translation>연결되었습니다. 고객이 제어권을 허용할 때까지 화면 보기만 가능합니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="158"/>
+        <location filename="../../viewer/window.py" line="161"/>
         <source>Session ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="170"/>
+        <location filename="../../viewer/window.py" line="173"/>
         <source>Control requested; waiting for the customer…</source>
         <translation>제어권을 요청했습니다. 고객의 응답을 기다리는 중…</translation>
     </message>
