@@ -190,7 +190,8 @@ class ChatCoordinator(QObject):
     # --- the viewer's events ---------------------------------------------------------------
 
     def _on_launcher_started(self, session_id: str, _pid: int) -> None:
-        self.open_chat(session_id)
+        if self._options.get("text_chat", True) is not False:  # the group may turn text chat off
+            self.open_chat(session_id)
 
     def _on_launcher_output(self, session_id: str, line: str) -> None:
         chat = self._chats.get(session_id)
