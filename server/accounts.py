@@ -25,31 +25,24 @@ from server.errors import (
     LicenceFullError,
     NotAuthenticatedError,
     PasswordExpiredError,
-    PasswordRulesError,
 )
 from server.login_rules import (
     LockoutPolicy,
     LockoutState,
     LockStatus,
     LoginRulesError,
-    PasswordLevel,
-    ViolationCode,
-    check_password,
     is_locked,
     normalise_mac,
     password_expired,
     register_failure,
     register_success,
-    reset_lock,
 )
-from server.login_rules import rules as password_rules
 from server.models import (
     Company,
     Group,
     LicenceKind,
     LoginHistory,
     LoginResult,
-    Role,
     Token,
     TokenKind,
     User,
@@ -155,12 +148,12 @@ def _locked_error(status: LockStatus, now: datetime.datetime) -> AccountLockedEr
     return AccountLockedError(status.message().removesuffix(".") + f" (locked until {until}).")
 
 
-def _find_user(db: Session, login_id: str) -> User | None:
+def find_user(db: Session, login_id: str) -> User | None:
     """The user, its row locked for this transaction where the database can (failure counts stay exact)."""
     return db.scalars(select(User).where(User.login_id == login_id).with_for_update()).one_or_none()
 
 
-def _check_credentials(
+def check_credentials(
     db: Session, user: User | None, password: str, now: datetime.datetime
 ) -> tuple[LoginResult | None, str, ApiError | None]:
     """The lock and password checks shared by login and password change: (history result, reason, refusal)."""
@@ -309,8 +302,8 @@ def login(
     """
     client = client or ClientInfo()
     now = utcnow()
-    user = _find_user(db, login_id)
-    result, reason, error = _check_credentials(db, user, password, now)
+    user = find_user(db, login_id)
+    result, reason, error = check_credentials(db, user, password, now)
     if error is not None:
         record_attempt(db, login_id, user, result or LoginResult.FAILED, reason, client=client)
         return error
@@ -332,9 +325,6 @@ def login(
     return LoginGrant(token, expires_at, _agent(db, user), options, ended, ended_reason if ended else "")
 
 
-ADMIN_ROLES = frozenset(role.value for role in Role)  # all three sign in to the admin page
-
-
 def admin_login(
     db: Session, login_id: str, password: str, ttl_s: float, client: ClientInfo | None = None,
 ) -> LoginGrant | SecondStepNeeded | ApiError:
@@ -343,8 +333,8 @@ def admin_login(
     a token (the caller e-mails a code and finishes with ``issue_admin_token``)."""
     client = client or ClientInfo()
     now = utcnow()
-    user = _find_user(db, login_id)
-    result, reason, error = _check_credentials(db, user, password, now)
+    user = find_user(db, login_id)
+    result, reason, error = check_credentials(db, user, password, now)
     if error is not None:
         record_attempt(db, login_id, user, result or LoginResult.FAILED, reason, client=client, kind=TokenKind.ADMIN)
         return error
@@ -380,32 +370,6 @@ def issue_admin_token(db: Session, user_id: int, ttl_s: float, client: ClientInf
     return LoginGrant(token, expires_at, _agent(db, user), options_of(db, user))
 
 
-def change_password(db: Session, login_id: str, current_password: str, new_password: str) -> ApiError | None:
-    """Change a password (no token needed); None on success, else the refusal to raise after the commit.
-
-    The current password is checked like a login (a wrong one counts towards the lock), then the new one
-    against the company's password level, and it may not be the current one.
-    """
-    now = utcnow()
-    user = _find_user(db, login_id)
-    _, _, error = _check_credentials(db, user, current_password, now)
-    if error is not None:
-        return error
-    assert user is not None
-    company = db.get_one(Company, user.company_id)
-    current_hash = user.password_hash
-    violations = check_password(new_password, PasswordLevel(company.password_level),
-                                current_hash_verifier=lambda candidate: verify_password(current_hash, candidate))
-    if violations:
-        return PasswordRulesError("The new password breaks these rules: "
-                                  + " ".join(v.message for v in violations))
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = now
-    state = reset_lock()
-    user.failed_logins, user.locked_at = state.failures, state.locked_at
-    return None
-
-
 def _token_refusal(row: Token | None, kind: TokenKind, now: datetime.datetime) -> str | None:
     if row is None or row.kind != kind.value:
         return f"The bearer token is unknown: {LOGIN_HINT}."
@@ -415,37 +379,6 @@ def _token_refusal(row: Token | None, kind: TokenKind, now: datetime.datetime) -
     if row.expires_at <= now:
         return f"The bearer token has expired: {LOGIN_HINT}."
     return None
-
-
-RULE_IDS = {ViolationCode.TOO_SHORT: "length", ViolationCode.TOO_LONG: "length",
-            ViolationCode.CHARACTER_NOT_ALLOWED: "alphabet", ViolationCode.NEEDS_LETTER: "classes",
-            ViolationCode.NEEDS_UPPER: "classes", ViolationCode.NEEDS_LOWER: "classes",
-            ViolationCode.NEEDS_DIGIT: "classes", ViolationCode.NEEDS_SPECIAL: "classes",
-            ViolationCode.DIGIT_RUN: "digit_run", ViolationCode.REUSED: "reuse"}
-
-
-@dataclasses.dataclass(frozen=True)
-class RuleCheck:
-    """One rule of the password level, a stable id for clients that show it translated, and whether it is met."""
-
-    id: str
-    text: str
-    met: bool
-
-
-def check_new_password(db: Session, login_id: str, new_password: str) -> tuple[str, list[RuleCheck]]:
-    """The company's password level for ``login_id`` and each of its rules, met or not by ``new_password``.
-
-    For a password-change dialog that shows the rules as the user types. An unknown ID gets the default
-    level (medium), so the answer does not tell which IDs exist; reuse of the current password is checked
-    only by the change itself.
-    """
-    user = db.scalars(select(User).where(User.login_id == login_id)).one_or_none()
-    level = PasswordLevel(db.get_one(Company, user.company_id).password_level) if user else PasswordLevel.MEDIUM
-    broken = {violation.code for violation in check_password(new_password, level)}
-    checks = [RuleCheck(RULE_IDS[min(rule.codes)], rule.text, broken.isdisjoint(rule.codes))
-              for rule in password_rules(level)]
-    return level.value, checks
 
 
 def authenticate(db: Session, token: str | None, kind: TokenKind = TokenKind.AGENT) -> Caller:

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body, Header, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from server import __version__
-from server.accounts import ClientInfo, change_password, check_new_password, login, logout
+from server.accounts import ClientInfo, login, logout
 from server.context import CallerDep, ServicesDep, TokenDep
 from server.errors import ApiError, NotFoundError, TooManyAttemptsError, UnavailableError
 from server.notify import end_logins, options_changed
 from server.options import agent_options, set_user_options
+from server.password_change import change_password, check_new_password
 from server.schemas import (
     SESSION_ID_PATTERN,
     AgentInfo,
