@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import os
 import signal
 import ssl
@@ -15,11 +14,11 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from server.accounts import create_agent
 from server.config import default_database_url
 from server.db import Database, create_db_engine
+from tests.integration.push_socket import closed, next_event
 from tests.integration.server_fixture import RunningServer, running_server
 
 pytestmark = pytest.mark.integration
@@ -79,29 +78,11 @@ def setup(server: RunningServer) -> Iterator[Setup]:
         yield state
 
 
-async def _json(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
-    message = await asyncio.wait_for(ws.recv(), timeout)
-    assert isinstance(message, str), "expected a text event"
-    return dict(json.loads(message))
-
-
-async def _closed(ws: ClientConnection, timeout: float = 5.0) -> tuple[int | None, str | None]:
-    """Wait until the server closes ``ws``; its close code and reason (any messages are dropped)."""
-    async def drain() -> None:
-        try:
-            while True:
-                await ws.recv()
-        except ConnectionClosed:
-            return
-    await asyncio.wait_for(drain(), timeout)
-    return ws.close_code, ws.close_reason
-
-
 async def _paired(setup: Setup) -> tuple[ClientConnection, ClientConnection]:
     viewer = await setup.leg("viewer")
     host = await setup.leg("host")
-    assert await _json(viewer) == PAIRED
-    assert await _json(host) == PAIRED
+    assert await next_event(viewer) == PAIRED
+    assert await next_event(host) == PAIRED
     return viewer, host
 
 
@@ -124,8 +105,8 @@ def test_pairs_and_copies_bytes_both_ways_unchanged(setup: Setup) -> None:
         assert received == burst
         started = time.monotonic()
         await host.close()
-        assert await _json(viewer) == {"event": "peer_left", "reason": "host disconnected"}
-        assert (await _closed(viewer))[0] == 1000
+        assert await next_event(viewer) == {"event": "peer_left", "reason": "host disconnected"}
+        assert (await closed(viewer))[0] == 1000
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 2.0
@@ -141,8 +122,8 @@ def test_viewer_leaving_closes_the_host_within_two_seconds(setup: Setup) -> None
         viewer, host = await _paired(setup)
         started = time.monotonic()
         await viewer.close()
-        assert await _json(host) == {"event": "peer_left", "reason": "viewer disconnected"}
-        assert (await _closed(host))[0] == 1000
+        assert await next_event(host) == {"event": "peer_left", "reason": "viewer disconnected"}
+        assert (await closed(host))[0] == 1000
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 2.0
@@ -153,11 +134,11 @@ def test_host_may_come_first_and_legs_are_refused_after_the_end(setup: Setup) ->
     async def scenario() -> None:
         host = await setup.leg("host")
         viewer = await setup.leg("viewer")
-        assert await _json(viewer) == PAIRED and await _json(host) == PAIRED
+        assert await next_event(viewer) == PAIRED and await next_event(host) == PAIRED
         await viewer.close()
-        await _closed(host)
+        await closed(host)
         late = await setup.leg("viewer")
-        assert await _closed(late) == (4410, "the session has ended")
+        assert await closed(late) == (4410, "the session has ended")
 
     asyncio.run(scenario())
 
@@ -171,8 +152,8 @@ def test_end_request_gives_its_reason_to_both_legs(setup: Setup) -> None:
         answer = await asyncio.to_thread(setup.http.post, url, headers=headers, json=body, timeout=5)
         assert answer.status_code == 204
         for leg in (viewer, host):
-            assert await _json(leg) == {"event": "peer_left", "reason": "problem solved"}
-            assert (await _closed(leg))[0] == 1000
+            assert await next_event(leg) == {"event": "peer_left", "reason": "problem solved"}
+            assert (await closed(leg))[0] == 1000
 
     asyncio.run(scenario())
     record = setup.record()
@@ -181,7 +162,7 @@ def test_end_request_gives_its_reason_to_both_legs(setup: Setup) -> None:
 
 def test_bad_legs_are_refused_with_4xxx_codes(setup: Setup) -> None:
     async def refused(role: str, token: str | None = None, session_id: str | None = None) -> int | None:
-        return (await _closed(await setup.leg(role, token, session_id)))[0]
+        return (await closed(await setup.leg(role, token, session_id)))[0]
 
     async def scenario() -> None:
         assert await refused("viewer", token="not-a-token") == 4401
@@ -193,7 +174,7 @@ def test_bad_legs_are_refused_with_4xxx_codes(setup: Setup) -> None:
         viewer = await setup.leg("viewer")
         assert await refused("viewer") == 4409
         host = await setup.leg("host")
-        assert await _json(viewer) == PAIRED and await _json(host) == PAIRED
+        assert await next_event(viewer) == PAIRED and await next_event(host) == PAIRED
         assert await refused("host") == 4409
         assert await refused("viewer") == 4409
         await host.send(b"still working")
@@ -215,7 +196,7 @@ def test_another_agents_token_is_refused(setup: Setup) -> None:
 
     async def scenario() -> None:
         leg = await setup.leg("viewer", token=other)
-        assert (await _closed(leg))[0] == 4403
+        assert (await closed(leg))[0] == 4403
 
     asyncio.run(scenario())
     answer = setup.http.get(setup.server.api(f"/api/v1/sessions/{setup.session_id}"), timeout=5,
@@ -227,12 +208,12 @@ def test_text_or_early_messages_break_the_leg(setup: Setup) -> None:
     async def scenario() -> None:
         early = await setup.leg("viewer")
         await early.send(b"too early")
-        assert (await _closed(early))[0] == 4400
+        assert (await closed(early))[0] == 4400
         viewer, host = await _paired(setup)
         await viewer.send("text is not relayed")
-        assert (await _closed(viewer))[0] == 1003
-        assert await _json(host) == {"event": "peer_left", "reason": "viewer disconnected"}
-        await _closed(host)
+        assert (await closed(viewer))[0] == 1003
+        assert await next_event(host) == {"event": "peer_left", "reason": "viewer disconnected"}
+        await closed(host)
 
     asyncio.run(scenario())
 
@@ -243,16 +224,16 @@ def test_agent_socket_gets_customer_joined_and_session_ended(setup: Setup) -> No
         await pushes.send("ping")
         assert await asyncio.wait_for(pushes.recv(), 5) == "pong"
         await asyncio.to_thread(setup.new_joined_session, "FRONT-DESK", "Ubuntu 24.04")
-        assert await _json(pushes) == {"type": "customer_joined", "session_id": setup.session_id,
+        assert await next_event(pushes) == {"type": "customer_joined", "session_id": setup.session_id,
                                        "pc_name": "FRONT-DESK", "os": "Ubuntu 24.04"}
         viewer, host = await _paired(setup)
         await host.close()
-        await _closed(viewer)
-        assert await _json(pushes) == {"type": "session_ended", "session_id": setup.session_id,
+        await closed(viewer)
+        assert await next_event(pushes) == {"type": "session_ended", "session_id": setup.session_id,
                                        "reason": "host disconnected"}
         await pushes.close()
         bad = await setup.pushes(token="not-a-token")
-        assert (await _closed(bad))[0] == 4401
+        assert (await closed(bad))[0] == 4401
 
     asyncio.run(scenario())
 
@@ -267,7 +248,7 @@ def test_logout_closes_the_agent_socket(server: RunningServer) -> None:
             answer = await asyncio.to_thread(http.post, server.api("/api/v1/auth/logout"), timeout=5,
                                              headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 204
-        assert (await _closed(pushes))[0] == 4401
+        assert (await closed(pushes))[0] == 4401
 
     asyncio.run(scenario())
 
@@ -282,7 +263,7 @@ def test_stopping_the_server_closes_live_legs_and_restart_ends_the_record(tmp_pa
             viewer, host = await _paired(setup)
             started = time.monotonic()
             stopping = asyncio.create_task(asyncio.to_thread(first.stop))
-            codes = (await _closed(viewer, 8))[0], (await _closed(host, 8))[0]
+            codes = (await closed(viewer, 8))[0], (await closed(host, 8))[0]
             assert await stopping in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it caught
             assert time.monotonic() - started < 8
             return codes
