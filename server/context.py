@@ -102,11 +102,15 @@ def _query_names(dependant: object) -> set[str]:
 
 
 async def strict_query(request: HTTPConnection) -> None:
-    """Refuse query parameters an HTTP route does not declare (422 naming the first), as bodies refuse unknown
-    keys. WebSocket routes read their own query (``/relay/{id}?role=``) and are left alone."""
+    """Refuse query parameters an HTTP route does not declare, or that are repeated (422 naming the first),
+    as bodies refuse unknown keys. WebSocket routes read their own query (``/relay/{id}?role=``) and are left alone."""
     if request.scope["type"] != "http":
         return
     known = _query_names(getattr(request.scope.get("route"), "dependant", None))
+    names = [name for name, _ in request.query_params.multi_items()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:  # no route takes a list in its query: a second value would silently win
+        raise ValidationFailedError(f"Query parameter {repeated[0][:40]!r} is given more than once: give it once.")
     unknown = sorted(name for name in request.query_params if name not in known)
     if unknown:
         shown = repr(unknown[0][:40])

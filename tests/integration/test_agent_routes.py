@@ -224,3 +224,12 @@ def test_group_members_and_their_states(rig: Rig) -> None:
     hidden = rig.agent("loner", agent_user_status=("not_used", None))
     refused = rig.call("GET", "/api/v1/me/group", hidden)
     assert refused.status_code == 403 and "agent_user_status" in refused.json()["detail"]
+
+
+def test_unknown_or_repeated_query_parameters_are_refused(rig: Rig) -> None:
+    token = rig.agent("queries")
+    unknown = rig.call("GET", "/api/v1/me/history?limit=5&colour=blue", token)
+    assert unknown.status_code == 422 and "'colour'" in unknown.json()["detail"]
+    repeated = rig.call("GET", "/api/v1/me/history?limit=5&limit=6", token)
+    assert repeated.status_code == 422 and "more than once" in repeated.json()["detail"]
+    assert rig.call("GET", "/api/v1/me/history?limit=5", token).status_code == 200
