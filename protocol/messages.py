@@ -8,6 +8,8 @@ every field's type, and raises MessageDecodeError (never anything else) on bad i
 from __future__ import annotations
 
 import dataclasses
+import struct
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import msgpack
@@ -134,6 +136,73 @@ class HostInfo:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class PermissionRequest:
+    """The agent asks the customer for something the policy may make them confirm.
+
+    ``kind`` is one of PERMISSION_KINDS; ``detail`` says what (a file name and size, a URL, …);
+    ``request_id`` pairs the answer with the question.
+    """
+
+    TYPE: ClassVar[MessageType] = MessageType.PERMISSION_REQUEST
+    request_id: int
+    kind: str
+    detail: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PermissionDecision:
+    """The host's answer to a PermissionRequest (the customer's, or the policy's); ``reason`` when refused."""
+
+    TYPE: ClassVar[MessageType] = MessageType.PERMISSION_DECISION
+    request_id: int
+    kind: str
+    granted: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SharingState:
+    """The customer paused (``paused``) or resumed sharing their screen; no frames flow while paused."""
+
+    TYPE: ClassVar[MessageType] = MessageType.SHARING_STATE
+    paused: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BlinderRegions:
+    """The screen areas the host blacks out before encoding, for the viewer to hatch.
+
+    ``rects`` packs (x, y, width, height) quadruples in frame pixels: see pack_rects / unpack_rects.
+    """
+
+    TYPE: ClassVar[MessageType] = MessageType.BLINDER_REGIONS
+    rects: bytes = b""
+
+
+PERMISSION_KINDS = frozenset({"file_send", "file_receive", "recording", "screen_save", "url_open",
+                              "process_end", "clipboard", "system_info"})
+"""What a PermissionRequest may ask; the host refuses any other kind."""
+
+_RECT = struct.Struct(">HHHH")
+MAX_RECTS = 256
+
+
+def pack_rects(rects: Sequence[tuple[int, int, int, int]]) -> bytes:
+    """(x, y, width, height) rectangles (each value 0..65535, at most MAX_RECTS) as BlinderRegions.rects."""
+    if len(rects) > MAX_RECTS:
+        raise ValueError(f"at most {MAX_RECTS} blinder rectangles")
+    return b"".join(_RECT.pack(*rect) for rect in rects)
+
+
+def unpack_rects(data: bytes) -> list[tuple[int, int, int, int]]:
+    """The rectangles of BlinderRegions.rects; MessageDecodeError when the bytes are not whole rectangles."""
+    if len(data) % _RECT.size or len(data) > _RECT.size * MAX_RECTS:
+        raise MessageDecodeError("BlinderRegions.rects: not a whole number of rectangles (or too many)")
+    return [_RECT.unpack_from(data, offset) for offset in range(0, len(data), _RECT.size)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class ChatLine:
     """A chat line; ``sent_ms`` is the sender's wall clock in ms since the epoch."""
 
@@ -180,6 +249,10 @@ Message = (
     | ControlRevoke
     | ConsentDecision
     | HostInfo
+    | PermissionRequest
+    | PermissionDecision
+    | SharingState
+    | BlinderRegions
     | ChatLine
     | SessionEnd
     | Heartbeat
@@ -199,6 +272,10 @@ MESSAGE_CLASSES: tuple[type[Any], ...] = (
     ControlRevoke,
     ConsentDecision,
     HostInfo,
+    PermissionRequest,
+    PermissionDecision,
+    SharingState,
+    BlinderRegions,
     ChatLine,
     SessionEnd,
     Heartbeat,

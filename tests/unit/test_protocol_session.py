@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from protocol.errors import LocalProtocolError
+from protocol.errors import LocalProtocolError, MessageDecodeError
 from protocol.events import PeerError, SessionEnded
 from protocol.messages import (
+    BlinderRegions,
     ChatLine,
     ConsentDecision,
     ControlGrant,
@@ -21,12 +22,17 @@ from protocol.messages import (
     KeyframeRequest,
     KeyInput,
     Message,
+    PermissionDecision,
+    PermissionRequest,
     PointerButton,
     PointerMove,
     SessionEnd,
+    SharingState,
     VideoFrame,
     Wheel,
     encode_message,
+    pack_rects,
+    unpack_rects,
 )
 from protocol.session import Role, SessionConnection, State
 from protocol.wire import MAX_PAYLOAD, Button, Modifier
@@ -36,6 +42,9 @@ HOST_ONLY: list[Message] = [
     VideoFrame(7, True, 1920, 1080, 123_456_789, b"\x00\x00\x00\x01" + bytes(range(256)) * 40),
     ControlGrant(),
     HostInfo("PC-042", "Windows 11", 2560, 1440),
+    PermissionDecision(3, "file_send", False, "the customer said no"),
+    SharingState(True, "paused by the customer"),
+    BlinderRegions(pack_rects([(10, 20, 300, 200), (0, 0, 65535, 1)])),
 ]
 VIEWER_ONLY: list[Message] = [
     PointerMove(640, 480),
@@ -46,6 +55,7 @@ VIEWER_ONLY: list[Message] = [
     KeyframeRequest(),
     FrameAck(7),
     ControlRequest(),
+    PermissionRequest(3, "file_send", "report.pdf (2.1 MB)"),
 ]
 LIVE_EITHER: list[Message] = [
     ChatLine("안녕하세요 — hello", "Agent Kim", 1_700_000_000_000),
@@ -309,3 +319,12 @@ def test_peer_error_in_live_tells_the_peer_why() -> None:
     assert len(events) == 1 and isinstance(events[0], SessionEnded)
     assert events[0].by_peer
     assert events[0].reason == f"the other side ended the session after an error: {reason.reason}"
+
+
+def test_blinder_rectangles_pack_and_unpack() -> None:
+    rects = [(10, 20, 300, 200), (0, 0, 65535, 1)]
+    assert unpack_rects(pack_rects(rects)) == rects
+    with pytest.raises(MessageDecodeError):
+        unpack_rects(b"\x00" * 7)
+    with pytest.raises(ValueError, match="at most"):
+        pack_rects([(0, 0, 1, 1)] * 257)
