@@ -206,7 +206,7 @@ async def sessions_join(body: JoinRequest, request: Request, services: ServicesD
     await services.hub.push(joined.agent_id, {"type": "customer_joined", "session_id": joined.session_id,
                                               "pc_name": joined.pc_name, "os": joined.os})
     return JoinResponse(session_id=joined.session_id, host_token=joined.host_token, secret=joined.secret,
-                        agent_name=joined.agent_name, company=joined.company)
+                        agent_name=joined.agent_name, company=joined.company, policy=joined.policy)
 
 
 @router.get("/sessions/{session_id}", responses=error_responses(401, 404, 422))

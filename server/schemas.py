@@ -135,6 +135,8 @@ class JoinResponse(BaseModel):
     secret: str
     agent_name: str
     company: str
+    policy: Options = Field(default_factory=dict, description="the agent's effective options that the host "
+                            "enforces (pre_consent, control_consent, blinder, module_delete, recording_*, …)")
 
 
 class SessionInfo(BaseModel):

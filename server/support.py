@@ -24,6 +24,9 @@ from server.errors import (
     RelayRefusedError,
 )
 from server.models import SessionState, SupportSession, utcnow
+from server.options import agent_options
+from server.policy import OPTIONS, EffectiveOptions
+from server.policy.model import Place
 from server.security import (
     digests_match,
     new_code,
@@ -61,6 +64,7 @@ class Joined:
     company: str
     pc_name: str
     os: str
+    policy: EffectiveOptions = dataclasses.field(default_factory=dict)  # host-enforced options
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,7 +156,14 @@ def join_session(db: Session, code: str, pc_name: str, os_name: str) -> Joined:
     if getattr(result, "rowcount", 0) != 1:
         _refuse_unusable(db, code, now)
     agent = load_agent(db, row.agent_id)
-    return Joined(row.id, host_token, row.secret, agent.id, agent.name, agent.company, pc_name, os_name)
+    policy = host_policy(agent_options(db, agent.id))
+    return Joined(row.id, host_token, row.secret, agent.id, agent.name, agent.company, pc_name, os_name, policy)
+
+
+def host_policy(options: EffectiveOptions) -> EffectiveOptions:
+    """The agent's effective options that the customer's host enforces (catalogue: enforced at the host)."""
+    return {option.key: options[option.key] for option in OPTIONS
+            if Place.HOST in option.enforced_at and option.key in options}
 
 
 def _owned_row(db: Session, session_id: str, agent: Agent) -> SupportSession:

@@ -98,6 +98,8 @@ def test_create_code_and_join_once(api: Api) -> None:
     body = joined.json()
     assert body["session_id"] == session["session_id"] and body["secret"] == session["secret"]
     assert body["agent_name"] == "Demo Agent" and body["company"] == "Ferry Demo" and body["host_token"]
+    assert body["policy"]["pre_consent"] is True and "module_delete" in body["policy"]
+    assert "agent_favorites" not in body["policy"]  # only what the host enforces
     second = api.join(session["code"], pc_name="CUSTOMER-PC", os="Windows 11")
     assert second.status_code == 410 and _is_sentence(second.json())
     record = api.record(session["session_id"])
