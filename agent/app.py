@@ -354,6 +354,8 @@ class AgentController(QObject):
             self._state = state
             self.window.show_state(state)
             self._events.record("state", state=state.value)
+            if self._options.agent_user_status and not self._stopped:
+                self.team.refresh()  # our own row changes with our state: do not wait for the next tick
 
     def show_history(self) -> None:
         """Open (or raise) the support history and load it."""
