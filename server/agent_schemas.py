@@ -136,12 +136,23 @@ class ChatLineOut(BaseModel):
     sent_at: datetime.datetime
 
 
+class GrantEventOut(BaseModel):
+    """A grant, refusal or revoke on the customer's side (``by`` customer, policy or agent)."""
+
+    at: datetime.datetime
+    kind: str
+    granted: bool
+    by: str
+    reason: str
+
+
 class HistoryDetailOut(BaseModel):
-    """A session of the history with its support log and saved chat."""
+    """A session of the history with its support log, saved chat and the customer's grants."""
 
     session: HistoryItemOut
     log: SupportLogOut | None
     chat: list[ChatLineOut]
+    events: list[GrantEventOut] = []
 
 
 class MemberOut(BaseModel):

@@ -333,3 +333,17 @@ class SupportLog(Base):
     content: Mapped[str] = mapped_column(String(10000))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
     written_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SessionEvent(Base):
+    """A grant, refusal or revoke on the customer's side (control, files, recording, …), as the host reports it."""
+
+    __tablename__ = "session_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))  # control, file_send, recording, … (PermissionRequest kinds)
+    granted: Mapped[bool] = mapped_column()
+    by: Mapped[str] = mapped_column(String(16))  # customer, policy, agent
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -154,7 +154,8 @@ async def me_history_detail(session_id: SessionId, caller: CallerDep, services: 
     found = await services.db.call(history_detail, caller.agent.id, session_id)
     log = SupportLogOut(**dataclasses.asdict(found.log)) if found.log else None
     chat = [{"sender": line.sender, "text": line.text, "sent_at": line.sent_at} for line in found.chat]
-    return HistoryDetailOut.model_validate({"session": _item(found.item), "log": log, "chat": chat})
+    events = [dataclasses.asdict(event) for event in found.events]
+    return HistoryDetailOut.model_validate({"session": _item(found.item), "log": log, "chat": chat, "events": events})
 
 
 @router.get("/me/group", responses=error_responses(401, 403))

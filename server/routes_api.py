@@ -19,6 +19,8 @@ from server.schemas import (
     AgentInfo,
     EndRequest,
     ErrorDetail,
+    EventsStored,
+    GrantEvents,
     Health,
     JoinRequest,
     JoinResponse,
@@ -33,7 +35,15 @@ from server.schemas import (
     SessionCreated,
     SessionInfo,
 )
-from server.support import NewSession, create_session, end_session, get_session, join_session
+from server.support import (
+    GrantEvent,
+    NewSession,
+    create_session,
+    end_session,
+    get_session,
+    join_session,
+    record_events,
+)
 
 router = APIRouter(prefix="/api/v1")
 
@@ -231,3 +241,12 @@ async def sessions_end(
     if not services.relay.request_end(session_id, outcome.reason) and outcome.live:
         await services.relay.end_unpaired(session_id, outcome.reason)
     return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/events", responses=error_responses(404, 413, 422))
+async def sessions_events(session_id: SessionId, body: GrantEvents, token: TokenDep,
+                          services: ServicesDep) -> EventsStored:
+    """The host reports grants, refusals and revokes (control, files, recording, …) for the session record
+    (host token). Committed before the answer; the agent sees them in the history detail."""
+    events = [GrantEvent(e.kind, e.granted, e.by, e.reason) for e in body.events]
+    return EventsStored(stored=await services.db.call(record_events, session_id, token, events))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -157,3 +157,25 @@ class EndRequest(StrictInput):
     """Why the session ends (shown to the other side and kept in the record)."""
 
     reason: str | None = Field(default=None, max_length=200)
+
+
+class GrantEventIn(StrictInput):
+    """A grant, refusal or revoke on the customer's side."""
+
+    kind: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$",
+                      description="control, or a permission kind (file_send, recording, …)")
+    granted: bool
+    by: Literal["customer", "policy", "agent"]
+    reason: str = Field(default="", max_length=200)
+
+
+class GrantEvents(StrictInput):
+    """Events the host reports for the session record."""
+
+    events: list[GrantEventIn] = Field(min_length=1, max_length=100)
+
+
+class EventsStored(BaseModel):
+    """How many events the session record holds now."""
+
+    stored: int

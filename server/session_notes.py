@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.agent_tools import category_ids, category_tree
 from server.errors import ForbiddenError, NotFoundError, ValidationFailedError
-from server.models import ChatLine, SupportLog, SupportSession, User, utcnow
+from server.models import ChatLine, SessionEvent, SupportLog, SupportSession, User, utcnow
 from server.options import options_of
 
 
@@ -59,12 +59,24 @@ class HistoryItem:
 
 
 @dataclasses.dataclass(frozen=True)
+class GrantRecord:
+    """A grant, refusal or revoke on the customer's side, as the host reported it."""
+
+    at: datetime.datetime
+    kind: str
+    granted: bool
+    by: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
 class HistoryDetail:
-    """A session of the agent's history with its log and chat."""
+    """A session of the agent's history with its log, chat and the customer's grants."""
 
     item: HistoryItem
     log: LogEntry | None
     chat: tuple[Line, ...]
+    events: tuple[GrantRecord, ...] = ()
 
 
 def _own_session(db: Session, user_id: int, session_id: str) -> SupportSession:
@@ -150,4 +162,6 @@ def history_detail(db: Session, user_id: int, session_id: str) -> HistoryDetail:
                                                                                         ChatLine.id)).all()
     entry = LogEntry(log.customer_name, log.content, log.category_id, log.written_at) if log else None
     lines = tuple(Line(c.client_id, c.sender, c.text, c.sent_at) for c in chat)
-    return HistoryDetail(_item(row, log, len(lines)), entry, lines)
+    events = tuple(GrantRecord(e.at, e.kind, e.granted, e.by, e.reason) for e in db.scalars(
+        select(SessionEvent).where(SessionEvent.session_id == session_id).order_by(SessionEvent.at, SessionEvent.id)))
+    return HistoryDetail(_item(row, log, len(lines)), entry, lines, events)

@@ -23,7 +23,7 @@ from server.errors import (
     NotFoundError,
     RelayRefusedError,
 )
-from server.models import SessionState, SupportSession, utcnow
+from server.models import SessionEvent, SessionState, SupportSession, utcnow
 from server.options import agent_options
 from server.policy import OPTIONS, EffectiveOptions
 from server.policy.model import Place
@@ -261,3 +261,25 @@ def close_stale_sessions(db: Session) -> int:
         row.state, row.ended_at = SessionState.ENDED.value, utcnow()
         row.end_reason = row.end_reason or "server restarted"
     return len(rows)
+
+
+@dataclasses.dataclass(frozen=True)
+class GrantEvent:
+    """One grant, refusal or revoke the host reports."""
+
+    kind: str
+    granted: bool
+    by: str
+    reason: str = ""
+
+
+def record_events(db: Session, session_id: str, host_token: str | None, events: list[GrantEvent]) -> int:
+    """Add the host's events to the session record (host token only); how many the session holds now."""
+    row = db.get(SupportSession, session_id)
+    if row is None or not host_token or not digests_match(token_digest(host_token), row.host_token_hash):
+        raise NotFoundError(f"There is no session {session_id} for this host token: join with the code first.")
+    for event in events:
+        db.add(SessionEvent(session_id=session_id, kind=event.kind, granted=event.granted, by=event.by,
+                            reason=event.reason))
+    db.flush()
+    return len(list(db.scalars(select(SessionEvent.id).where(SessionEvent.session_id == session_id))))

@@ -69,7 +69,7 @@ _VIEWER_OPTIONS = (
     _v("sound_share", False, VH, "hear the customer's sound", "소리 공유"),
     _v("program_share", True, VH, "share a single application instead of the whole screen", "프로그램 공유"),
     _v("recording_customer", False, HV, "record the session on the customer's PC", "화면 녹화(고객측)"),
-    _v("recording_agent", False, (VIEWER,), "record the session on the agent's PC", "화면 녹화(상담원)"),
+    _v("recording_agent", False, (VIEWER, HOST), "record the session on the agent's PC", "화면 녹화(상담원)"),
     Option("recording_path", Section.VIEWER, Kind.TEXT, "", (VIEWER,),
            "folder for recordings on the agent's PC (empty: the viewer's default folder)",
            label_ko="녹화 파일 저장 경로", max_length=260),

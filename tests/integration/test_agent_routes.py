@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from websockets.asyncio.client import connect
 
 from server.accounts import create_agent
-from server.models import Category, Favorite, Group, GroupOption, ShortcutMessage, User
+from server.models import Category, Favorite, Group, GroupOption, ShortcutMessage, SupportSession, User
 from tests.integration.db_rig import ServerRig, serving
 
 pytestmark = pytest.mark.integration
@@ -233,3 +233,24 @@ def test_unknown_or_repeated_query_parameters_are_refused(rig: Rig) -> None:
     repeated = rig.call("GET", "/api/v1/me/history?limit=5&limit=6", token)
     assert repeated.status_code == 422 and "more than once" in repeated.json()["detail"]
     assert rig.call("GET", "/api/v1/me/history?limit=5", token).status_code == 200
+
+
+def test_the_hosts_grants_reach_the_session_record(rig: Rig) -> None:
+    token = rig.agent("granted")
+    session_id = rig.session(token)
+    code = rig.call("GET", f"/api/v1/sessions/{session_id}", token).json()
+    assert code["state"] == "waiting"
+
+    def code_of(db: Session) -> str:
+        return str(db.get_one(SupportSession, session_id).code)
+    joined = rig.http.post(rig.server.api("/api/v1/sessions/join"), json={"code": rig.db.run(code_of)}, timeout=10)
+    host_token = joined.json()["host_token"]
+    path = f"/api/v1/sessions/{session_id}/events"
+    events = {"events": [{"kind": "control", "granted": True, "by": "customer"},
+                         {"kind": "recording", "granted": False, "by": "policy", "reason": "recording is off"}]}
+    assert rig.call("POST", path, token, json=events).status_code == 404  # an agent token is not the host's
+    stored = rig.call("POST", path, host_token, json=events)
+    assert stored.status_code == 200 and stored.json() == {"stored": 2}
+    detail = rig.call("GET", f"/api/v1/me/history/{session_id}", token).json()
+    assert [(e["kind"], e["granted"], e["by"]) for e in detail["events"]] == [
+        ("control", True, "customer"), ("recording", False, "policy")]
