@@ -2,7 +2,7 @@
 
 Rules: one QProcess per session; every process ends with exactly one of ``exited`` or
 ``failed`` (a crash is an exit with ``crashed=True``), so the agent never waits forever.
-The token and session secret go in the child's environment, never on its command line
+The token, session secret and session password go in the child's environment, never on its command line
 and never in a log. The viewer's stdout is logged and re-emitted line by line (``output``);
 it is never mixed raw into the agent's stdout. The agent app talks to a running viewer by
 writing JSON command lines to its stdin (``send_command``; see viewer.control): the viewer is
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 VIEWER_COMMAND: list[str] | None = None
 ENV_TOKEN = "FERRY_TOKEN"
 ENV_SECRET = "FERRY_SESSION_SECRET"
+ENV_PASSWORD = "FERRY_SESSION_PASSWORD"  # the 4-digit session password, when the session uses one
 ENV_STDIO = "FERRY_VIEWER_STDIO"  # events as JSON lines on stdout, commands on stdin (viewer.options)
 SESSION_PROPERTY = "ferry_session_id"
 CHAT_EVENT_PREFIX = '{"event": "chat",'
@@ -42,6 +43,7 @@ class ViewerRequest:
     session_id: str
     token: str = dataclasses.field(repr=False)
     secret: str = dataclasses.field(repr=False)
+    password: str = dataclasses.field(default="", repr=False)  # the session password the agent reads out
 
     def arguments(self) -> list[str]:
         """The viewer's command-line arguments (no secrets)."""
@@ -80,6 +82,10 @@ class ViewerLauncher(QObject):
         env = QProcessEnvironment.systemEnvironment()
         env.insert(ENV_TOKEN, request.token)
         env.insert(ENV_SECRET, request.secret)
+        if request.password:
+            env.insert(ENV_PASSWORD, request.password)
+        else:
+            env.remove(ENV_PASSWORD)  # never one inherited from the agent's own environment
         env.insert(ENV_STDIO, "1")
         process = QProcess(self)
         process.setProgram(program)

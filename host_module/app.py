@@ -1,7 +1,10 @@
-"""The customer program's Qt side: code dialog, consent boxes, notice window.
+"""The customer program's Qt side: code and password dialogs, consent boxes, notice window, end pages.
 
 Rules: the HostSession (no Qt) does the work; this module only asks the customer
 and shows state. Events reach it through the EventBridge on the GUI thread.
+Under customer_alert_lock the agent's input is held back while any consent box is open,
+so the agent cannot answer the boxes; without it the agent may. End pages open only
+after a session that went live. Hooks for parts owned elsewhere are marked HOOK.
 """
 
 from __future__ import annotations
@@ -9,17 +12,29 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from host_module.dialogs import CodeDialog, consent_box, control_box
-from host_module.errors import JoinError
-from host_module.join import JoinTicket, join_by_code
+from host_module.dialogs import (
+    CodeDialog,
+    PasswordDialog,
+    consent_box,
+    control_box,
+    customer_reason,
+    permission_box,
+)
+from host_module.end_pages import OpenUrl, open_end_pages, open_in_browser
+from host_module.errors import HostError, JoinError
+from host_module.join import JoinTicket, join_by_code, valid_password
 from host_module.notice import NoticeWindow
 from host_module.options import HostOptions
-from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, HostPolicy, HostSession
+from host_module.permissions import GrantLog, PermissionAsked, customer_log_path
+from host_module.policy import HostPolicy
+from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
 from input_injection.injector import PynputInjector
+from protocol.crypto import password_secret
 from protocol.events import HandshakeComplete, SessionEnded, SessionLive
 from protocol.session import Role
 from transport.link import LinkConfig, relay_url
@@ -32,23 +47,60 @@ def emit_json(enabled: bool, record: dict[str, object]) -> None:
         sys.stdout.flush()
 
 
+class PasswordMissingError(HostError):
+    """The customer did not type the session password."""
+
+
+def obtain_password(options: HostOptions, agent_name: str) -> str:
+    """The session password: FERRY_SESSION_PASSWORD (tests, scripts) or the customer types it."""
+    if options.session_password is not None:
+        if not valid_password(options.session_password):
+            raise PasswordMissingError(QApplication.translate(
+                "HostErrors", "The session password has exactly 4 digits. Ask the agent to read it again."))
+        return options.session_password
+    dialog = PasswordDialog(agent_name)
+    if dialog.exec() != PasswordDialog.DialogCode.Accepted:
+        raise PasswordMissingError(QApplication.translate(
+            "HostErrors", "No session password was typed, so Ferry did not connect. Ask the agent for a new "
+                          "connection code when you are ready."))
+    return dialog.password
+
+
 class HostApp:
     """Runs one support session for the customer."""
 
-    def __init__(self, options: HostOptions, ticket: JoinTicket) -> None:
+    def __init__(self, options: HostOptions, ticket: JoinTicket, *, password: str | None = None,
+                 open_url: OpenUrl = open_in_browser, quit_app: Callable[[], None] = QApplication.quit) -> None:
         self.options = options
         self.ticket = ticket
+        self.policy = HostPolicy.from_answer(ticket.policy)
+        self._open_url = open_url
+        self._quit = quit_app
         self.bridge = EventBridge()
         self.bridge.connect_handler(self._on_bridge_posted)
-        self.notice = NoticeWindow(ticket.agent_name, ticket.company)
+        self.notice = NoticeWindow(ticket.agent_name, ticket.company, blinders=self.policy.blinder)
         self.notice.end_requested.connect(self._on_notice_end_requested)
         self.notice.revoke_requested.connect(self._on_notice_revoke_requested)
+        self.notice.pause_toggled.connect(self._on_notice_pause_toggled)
+        # HOOK (lead): self.notice.blinders_requested → the blinder editor (BlinderController)
+        self.blinders_requested = self.notice.blinders_requested
+        if self.policy.session_password and password is None:
+            password = obtain_password(options, ticket.agent_name)
+        self.password_used = password is not None
+        secret = password_secret(ticket.secret, password) if password is not None else ticket.secret
         config = LinkConfig(relay_url(options.server, ticket.session_id, Role.HOST), ticket.host_token,
-                            Role.HOST, ticket.secret, ticket.ssl_context)
+                            Role.HOST, secret, ticket.ssl_context)
         self.injector = PynputInjector(options.display or "")
-        self.session = HostSession(config, options.display, self.injector, self.bridge.post, HostPolicy())
+        self.grants = GrantLog(ticket.session_id, customer_log_path(), self.bridge.post)
+        self.session = HostSession(config, options.display, self.injector, self.bridge.post, self.policy,
+                                   grants=self.grants)
+        # HOOK (lead): self.session.on_sharing_paused = self.session.pump.set_paused (VideoPump.set_paused)
+        self.on_permission: list[Callable[[str, bool], None]] = []  # HOOK (lead): "recording" → the recorder
         self.notice.attach_chat(self.session)
         self._boxes: list[QMessageBox] = []
+        self.consent_box: QMessageBox | None = None
+        self.was_live = False
+        self.opened_pages: list[str] = []
         self.ended_reason: str | None = None
         self.ended_on_error = False
 
@@ -56,68 +108,109 @@ class HostApp:
         self.notice.show()
         self.notice.place_top_right()
         self.session.start()
-        emit_json(self.options.events_stdout, {"event": "joined", "session_id": self.ticket.session_id})
+        self._emit({"event": "joined", "session_id": self.ticket.session_id})
+
+    def _emit(self, record: dict[str, object]) -> None:
+        emit_json(self.options.events_stdout, record)
 
     def _on_bridge_posted(self, event: object) -> None:
         if isinstance(event, ConsentNeeded):
             self._ask_consent(event.sas)
         elif isinstance(event, ControlAsked):
             self._ask_control()
+        elif isinstance(event, PermissionAsked):
+            self._ask_permission(event)
+        elif isinstance(event, ControlState):
+            self.notice.set_control(event.granted)
+        elif isinstance(event, dict):
+            self._on_grant_entry(event)
         elif isinstance(event, HandshakeComplete):
             self.notice.set_sas(event.sas)
             self.notice.show_secured()
-            emit_json(self.options.events_stdout, {"event": "secured", "sas": event.sas})
+            self._emit({"event": "secured", "sas": event.sas})
         elif isinstance(event, SessionLive):
-            self.notice.show_live()
-            emit_json(self.options.events_stdout, {"event": "live"})
+            self._on_live()
         elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason, failed=not isinstance(event, SessionEnded))
+
+    def _on_live(self) -> None:
+        self.was_live = True
+        self.notice.show_live()
+        self._emit({"event": "live"})
+        if self.policy.blinder and self.policy.blinder_autorun:
+            self.blinders_requested.emit()
+
+    def _on_grant_entry(self, entry: dict[str, object]) -> None:
+        self._emit(entry)
+        for listener in self.on_permission:
+            listener(str(entry["kind"]), bool(entry["granted"]))
 
     def _ask_consent(self, sas: str) -> None:
         if self.options.accept:
             self.session.accept()
             return
-        box = consent_box(self.ticket.agent_name, self.ticket.company, sas, self.notice)
+        box = consent_box(self.ticket.agent_name, self.ticket.company, sas, self.notice,
+                          recording=self.policy.mentions_recording,
+                          control_at_start=self.policy.control_auto_enable and self.policy.control_allowed)
         box.finished.connect(lambda _r: self._on_consent_answered(box))
+        self.consent_box = box
         self._open(box)
 
     def _on_consent_answered(self, box: QMessageBox) -> None:
-        accepted = box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
-        if accepted:
+        if _accepted(box):
             self.session.accept()
         else:
             self.session.refuse()
 
     def _ask_control(self) -> None:
-        if self.session.gate.granted or any(box.isVisible() for box in self._boxes):
+        if self.session.gate.granted or any(b.property("ferry_kind") == "control" for b in self._boxes):
             return  # already granted, or the customer is still answering the last request
         if self.options.grant_control:
-            self._grant()
+            self.session.grant_control()
+            self._emit({"event": "control_granted"})
             return
         box = control_box(self.ticket.agent_name, self.notice)
+        box.setProperty("ferry_kind", "control")
         box.finished.connect(lambda _r: self._on_control_answered(box))
         self._open(box)
 
     def _on_control_answered(self, box: QMessageBox) -> None:
-        if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
-            self._grant()
+        if _accepted(box):
+            self.session.grant_control()
+            self._emit({"event": "control_granted"})
         else:
             self.session.revoke_control("the customer refused control")
 
-    def _grant(self) -> None:
-        self.session.grant_control()
-        self.notice.set_control(True)
-        emit_json(self.options.events_stdout, {"event": "control_granted"})
+    def _ask_permission(self, asked: PermissionAsked) -> None:
+        box = permission_box(self.ticket.agent_name, asked.kind, asked.detail, self.notice)
+        box.finished.connect(lambda _r: self.session.answer_permission(asked.request_id, _accepted(box)))
+        self._open(box)
 
     def _open(self, box: QMessageBox) -> None:
         box.setWindowModality(Qt.WindowModality.NonModal)  # End and Take back stay usable meanwhile
-        box.finished.connect(lambda _r: self._boxes.remove(box) if box in self._boxes else None)
+        box.finished.connect(lambda _r: self._close_box(box))
         self._boxes.append(box)
+        self._hold_input()
         box.show()
+        box.raise_()
+
+    def _close_box(self, box: QMessageBox) -> None:
+        if box in self._boxes:
+            self._boxes.remove(box)
+        self._hold_input()
+
+    def _hold_input(self) -> None:
+        """customer_alert_lock: the agent's input waits while any consent box is open."""
+        self.session.hold_input(self.policy.customer_alert_lock and bool(self._boxes))
 
     def _on_notice_revoke_requested(self) -> None:
         self.session.revoke_control()
-        self.notice.set_control(False)
+
+    def _on_notice_pause_toggled(self, paused: bool) -> None:
+        reason = "the customer paused sharing" if paused else "the customer resumed sharing"
+        if self.session.pause_sharing(paused, reason):
+            self._emit({"event": "sharing", "paused": paused})
+        self.notice.show_paused(self.session.paused)
 
     def _on_notice_end_requested(self) -> None:
         self.end_now("ended by the customer")
@@ -136,11 +229,37 @@ class HostApp:
         self.injector.close()
         for box in list(self._boxes):
             box.close()
-        self.notice.show_ended(reason)
-        emit_json(self.options.events_stdout, {
-            "event": "ended", "reason": reason, "frames_sent": self.session.pump.frames_sent,
-            "video_bytes": self.session.pump.bytes_sent, "input_dropped": self.session.gate.dropped})
-        QTimer.singleShot(800, QApplication.quit)
+        shown = customer_reason(reason, self.password_used)
+        self.notice.show_ended(shown)
+        self._emit({"event": "ended", "reason": reason, "frames_sent": self.session.pump.frames_sent,
+                    "video_bytes": self.session.pump.bytes_sent, "input_dropped": self.session.gate.dropped})
+        if self.was_live:
+            self._open_end_pages()
+        if failed and not self.was_live and not self.options.accept:
+            self._show_failure(shown)
+        else:
+            QTimer.singleShot(800, self._quit)
+
+    def _open_end_pages(self) -> None:
+        opener = self._open_url if self.options.browser else _no_browser
+        self.opened_pages = open_end_pages(self.policy, self.options.server, self.ticket.session_id, opener)
+        for url in self.opened_pages:
+            self._emit({"event": "end_page", "url": url})
+
+    def _show_failure(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, QApplication.translate("HostDialogs", "Ferry remote support"),
+                          text, QMessageBox.StandardButton.Ok, self.notice)
+        box.finished.connect(lambda _r: self._quit())
+        box.show()
+        self.failure_box = box
+
+
+def _accepted(box: QMessageBox) -> bool:
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+
+def _no_browser(_url: str) -> bool:
+    return True
 
 
 def obtain_ticket(options: HostOptions) -> JoinTicket | None:

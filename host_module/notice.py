@@ -21,12 +21,18 @@ from ui.widgets import group_code
 
 
 class NoticeWindow(QWidget):
-    """Tells the customer who is connected; End stops everything, Take back revokes control."""
+    """Tells the customer who is connected; End stops everything, Take back revokes control.
+
+    Pause sharing emits ``pause_toggled(paused)``; Blinders (shown when the policy offers them)
+    emits ``blinders_requested`` — the lead connects it to the blinder editor.
+    """
 
     end_requested = Signal()
     revoke_requested = Signal()
+    pause_toggled = Signal(bool)
+    blinders_requested = Signal()
 
-    def __init__(self, agent_name: str, company: str, parent: QWidget | None = None) -> None:
+    def __init__(self, agent_name: str, company: str, parent: QWidget | None = None, blinders: bool = False) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
         self.setWindowTitle(self.tr("Ferry remote support"))
         self._started = time.monotonic()
@@ -38,8 +44,17 @@ class NoticeWindow(QWidget):
         self.revoke_button = QPushButton(self.tr("Take back control"))
         self.revoke_button.setEnabled(False)
         self.end_button = QPushButton(self.tr("End"))
+        self.pause_button = QPushButton(self.tr("Pause sharing"))
+        self.pause_button.setCheckable(True)
+        self.pause_button.setEnabled(False)
+        self.blinders_button = QPushButton(self.tr("Blinders"))
+        self.blinders_button.setToolTip(self.tr("Hide parts of your screen from the agent"))
+        self.blinders_button.setVisible(blinders)
+        self.blinders_button.setEnabled(False)
         self.revoke_button.clicked.connect(self.revoke_requested)
         self.end_button.clicked.connect(self.end_requested)
+        self.pause_button.toggled.connect(self._on_pause_button_toggled)
+        self.blinders_button.clicked.connect(self.blinders_requested)
         self._agent_name = agent_name
         self._chat_session: HostSession | None = None
         self._chat_bridge = EventBridge(self)
@@ -55,8 +70,8 @@ class NoticeWindow(QWidget):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        buttons.addWidget(self.revoke_button)
-        buttons.addWidget(self.end_button)
+        for button in (self.pause_button, self.blinders_button, self.revoke_button, self.end_button):
+            buttons.addWidget(button)
         column = QVBoxLayout(self)
         for label in (self.state_label, self.agent_label, self.sas_label, self.control_label, self.elapsed_label):
             column.addWidget(label)
@@ -81,13 +96,30 @@ class NoticeWindow(QWidget):
         self.set_state(self.tr("Secured. Waiting for your answer…"))
 
     def show_live(self) -> None:
+        self._started = time.monotonic()
         self.set_state(self.tr("Remote support in progress"))
         self.chat.set_input_enabled(True)
+        self.pause_button.setEnabled(True)
+        self.blinders_button.setEnabled(True)
 
     def show_ended(self, reason: str) -> None:
         self.set_state(self.tr("Remote support ended: {reason}").format(reason=reason))
         self.set_control(False)
         self.chat.set_input_enabled(False, self.tr("The session is over."))
+        for button in (self.pause_button, self.blinders_button, self.end_button):
+            button.setEnabled(False)
+
+    def show_paused(self, paused: bool) -> None:
+        """Say whether the agent sees the screen now (the button follows without emitting again)."""
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+        self.pause_button.setText(self.tr("Resume sharing") if paused else self.tr("Pause sharing"))
+        self.set_state(self.tr("Sharing paused: the agent sees nothing") if paused
+                       else self.tr("Remote support in progress"))
+
+    def _on_pause_button_toggled(self, paused: bool) -> None:
+        self.pause_toggled.emit(paused)
 
     def attach_chat(self, session: HostSession) -> None:
         """Show the agent's chat lines of ``session`` and send the customer's through it (once)."""
@@ -117,5 +149,5 @@ class NoticeWindow(QWidget):
 
     def _on_timer_timeout(self) -> None:
         minutes = int(time.monotonic() - self._started) // 60
-        if minutes:
-            self.elapsed_label.setText(self.tr("Connected for {minutes} min").format(minutes=minutes))
+        self.elapsed_label.setText(self.tr("Connected for {minutes} min").format(minutes=minutes) if minutes
+                                   else self.tr("Connected for less than a minute"))

@@ -22,6 +22,8 @@ class HostOptions:
     accept: bool
     grant_control: bool
     events_stdout: bool
+    session_password: str | None = None  # FERRY_SESSION_PASSWORD (scripts, tests); else the customer types it
+    browser: bool = True  # open the end pages in the customer's browser (--no-browser: only report them)
 
 
 def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> HostOptions:
@@ -36,7 +38,8 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         raise HostOptionsError("pass --fingerprint (the server's certificate fingerprint) or --ca-cert")
     return HostOptions(server=server, fingerprint=fingerprint, ca_cert=args.ca_cert, code=args.code,
                        display=args.display or env.get("DISPLAY"), accept=args.accept,
-                       grant_control=args.grant_control, events_stdout=args.events_stdout)
+                       grant_control=args.grant_control, events_stdout=args.events_stdout,
+                       session_password=env.get("FERRY_SESSION_PASSWORD") or None, browser=not args.no_browser)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,4 +54,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--grant-control", action="store_true",
                         help="the customer grants control requests in advance")
     parser.add_argument("--events-stdout", action="store_true", help="print one JSON line per event")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not open the end pages in a browser (they are still reported as events)")
     return parser

@@ -6,18 +6,27 @@ nothing starts again. Input from the viewer reaches the injector only through th
 ControlGate, only while control is granted, and on an input thread of its own (the
 network thread never waits for the X server); everything else is dropped and
 counted. Events the UI shows go to ``on_event`` from worker threads.
+The policy (host_module.policy) decides control and every PermissionRequest: granted, refused or
+asked of the customer; answers go out as PermissionDecision and every grant and revoke goes to
+``grants`` (the customer's log and the event stream). While the customer pauses sharing no
+VideoFrame leaves (``link_send`` drops them, whatever the pump does); while a consent box is
+open under customer_alert_lock (``hold_input``) the agent's input is dropped, so it cannot
+answer the box.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable
 
 from capture.screen import Monitor
 from host_module.input_worker import InputWorker
 from host_module.join import machine_description
+from host_module.permissions import GrantLog, PendingRequests, PermissionAsked
+from host_module.policy import HostPolicy, Rule, refusal_reason
 from host_module.video import VideoPump
 from input_injection.gate import ControlGate
 from input_injection.injector import Injector
@@ -34,8 +43,12 @@ from protocol.messages import (
     KeyframeRequest,
     KeyInput,
     Message,
+    PermissionDecision,
+    PermissionRequest,
     PointerButton,
     PointerMove,
+    SharingState,
+    VideoFrame,
     Wheel,
 )
 from protocol.session import Role
@@ -45,15 +58,9 @@ from transport.link import LinkConfig, SessionLink
 log = logging.getLogger(__name__)
 
 
-@dataclasses.dataclass(frozen=True)
-class HostPolicy:
-    """What the host asks the customer before acting."""
-
-    pre_consent: bool = True
-    control_consent: bool = True
-
-
+__all__ = ["ConsentNeeded", "ControlAsked", "ControlState", "HostPolicy", "HostSession", "PermissionAsked"]
 CUSTOMER = "customer"  # the ChatLine sender of the customer's lines
+CUSTOMER_HOLD_S = 0.5  # without simultaneous_control, the agent's input waits this long after the customer's
 MAX_CHAT_TEXT = 4000
 ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
 UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, *ENDING_EVENTS)
@@ -62,6 +69,14 @@ UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, *ENDING_EV
 @dataclasses.dataclass(frozen=True, slots=True)
 class ControlAsked:
     """The agent asks for control and the customer must answer."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ControlState:
+    """Control was granted or taken back (by the customer, the agent or the policy)."""
+
+    granted: bool
+    reason: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -75,25 +90,45 @@ class HostSession:
     """One customer-side session; see the module rules."""
 
     def __init__(self, link_config: LinkConfig, display: str | None, injector: Injector,
-                 on_event: Callable[[object], None], policy: HostPolicy) -> None:
+                 on_event: Callable[[object], None], policy: HostPolicy, *, grants: GrantLog | None = None) -> None:
         if link_config.role is not Role.HOST:
             raise ValueError("a HostSession needs a host link")
         self._on_event = on_event
         self._policy = policy
+        self.grants = grants or GrantLog("", None)
+        self.pending = PendingRequests()
+        self.granted_kinds: set[str] = set()  # PermissionRequest kinds granted in this session
         self.gate = ControlGate(injector)
         self.input = InputWorker()
         self.pump = VideoPump(display, self.link_send, on_started=self._on_pump_started,
                               on_failed=self._on_pump_failed)
         self.link = SessionLink(link_config, self._on_link_event)
+        self.on_sharing_paused: Callable[[bool], None] | None = None  # the lead: VideoPump.set_paused
+        self.paused = False
+        self.frames_withheld = 0  # frames the pump made while sharing was paused (never sent)
+        self._lock = threading.Lock()
         self._ended = False
         self._live = False
+        self._input_held = False
+        self._customer_until = 0.0
         self._chat_listeners: list[Callable[[ChatLine], None]] = []
+
+    @property
+    def policy(self) -> HostPolicy:
+        return self._policy
+
+    @property
+    def live(self) -> bool:
+        return self._live and not self._ended
 
     def start(self) -> None:
         self.input.start()
         self.link.start()
 
     def link_send(self, message: Message) -> None:
+        if isinstance(message, VideoFrame) and self.paused:
+            self.frames_withheld += 1
+            return  # the customer paused sharing: no picture leaves, whatever the pump does
         self.link.send(message)
 
     def accept(self) -> None:
@@ -103,14 +138,56 @@ class HostSession:
     def refuse(self, reason: str = "the customer refused the connection") -> None:
         self.link.send(ConsentDecision(False, reason))
 
-    def grant_control(self) -> None:
-        if not self._ended:
-            self.gate.grant()
-            self.link.send(ControlGrant())
+    def grant_control(self, by: str = "customer") -> None:
+        if self._ended or not self._policy.control_allowed:
+            return
+        self.gate.grant()
+        self.link.send(ControlGrant())
+        self.grants.record("control", True, by)
+        self._on_event(ControlState(True))
 
-    def revoke_control(self, reason: str = "the customer took back control") -> None:
+    def revoke_control(self, reason: str = "the customer took back control", by: str = "customer") -> None:
         self.gate.revoke()
         self.link.send(ControlRevoke(reason))
+        self.grants.record("control", False, by, reason)
+        self._on_event(ControlState(False, reason))
+
+    def answer_permission(self, request_id: int, granted: bool, by: str = "customer", reason: str = "") -> bool:
+        """Answer a waiting PermissionRequest once; False when none waits with this id or the session is over."""
+        kind = self.pending.take(request_id)
+        if kind is None or self._ended:
+            return False
+        if not granted and not reason:
+            reason = "the customer refused"
+        if granted:
+            self.granted_kinds.add(kind)
+        self.link.send(PermissionDecision(request_id, kind, granted, "" if granted else reason))
+        self.grants.record(kind, granted, by, "" if granted else reason)
+        return True
+
+    def pause_sharing(self, paused: bool, reason: str = "") -> bool:
+        """Pause or resume sharing the screen while live; False when nothing changed."""
+        with self._lock:
+            if not self.live or self.paused == paused:
+                return False
+            self.paused = paused
+        self.link.send(SharingState(paused, reason))
+        if self.on_sharing_paused is not None:
+            self.on_sharing_paused(paused)
+        if not paused:
+            self.pump.request_keyframe()  # the viewer's decoder lost its references meanwhile
+        return True
+
+    def hold_input(self, held: bool) -> None:
+        """Drop the agent's input while ``held`` (a consent box is open under customer_alert_lock)."""
+        self._input_held = held
+        if held and self.gate.granted:
+            self.input.submit(self._release_held)
+
+    def note_customer_input(self) -> None:
+        """The customer moved the mouse or typed: without simultaneous_control the agent's input waits."""
+        if not self._policy.simultaneous_control:
+            self._customer_until = time.monotonic() + CUSTOMER_HOLD_S
 
     def add_chat_listener(self, listener: Callable[[ChatLine], None]) -> None:
         """Also call ``listener(line)`` (from the network thread) for every chat line of the agent."""
@@ -134,6 +211,13 @@ class HostSession:
         self.input.stop()
         self.link.close()
 
+    def _release_held(self) -> None:
+        """Release keys and buttons the agent holds down, keeping control granted."""
+        if self.gate.granted:
+            self.gate.revoke()
+            if not self._ended:
+                self.gate.grant()
+
     def _on_link_event(self, event: object) -> None:
         handler = self._HANDLERS.get(type(event))
         if handler is not None:
@@ -153,9 +237,16 @@ class HostSession:
             self.accept()
 
     def _on_live(self, _event: SessionLive) -> None:
-        if not self._ended:
-            self._live = True
-            self.pump.start()
+        if self._ended:
+            return
+        self._live = True
+        self.pump.start()
+        if self._policy.control_auto_enable and self._policy.control_allowed:
+            # the pre-consent text named control; without it, control_consent still asks
+            if self._policy.pre_consent or not self._policy.control_consent:
+                self.grant_control(by="policy")
+            else:
+                self._on_event(ControlAsked())
 
     def _on_pump_failed(self, reason: str) -> None:
         self.end(f"the customer's screen could not be shared ({reason})")
@@ -166,10 +257,32 @@ class HostSession:
         self.link.send(HostInfo(pc_name, os_name, monitor.width, monitor.height))
 
     def _on_control_request(self, _event: ControlRequest) -> None:
-        if self._policy.control_consent:
+        rule = self._policy.control_rule()
+        if self.gate.granted:
+            self.link.send(ControlGrant())  # already granted: say so again
+        elif rule is Rule.ASK:
             self._on_event(ControlAsked())
+        elif rule is Rule.GRANT:
+            self.grant_control(by="policy")
         else:
-            self.grant_control()
+            self.revoke_control("the policy of this session does not allow control", by="policy")
+
+    def _on_control_revoke(self, event: ControlRevoke) -> None:
+        if self.gate.granted:
+            self.gate.revoke()
+            self.grants.record("control", False, "agent", event.reason)
+            self._on_event(ControlState(False, event.reason))
+
+    def _on_permission_request(self, event: PermissionRequest) -> None:
+        if not self.pending.add(event.request_id, event.kind):
+            return  # the same question again while the customer answers: one answer will come
+        rule = self._policy.permission_rule(event.kind)
+        if rule is Rule.ASK:
+            self._on_event(PermissionAsked(event.request_id, event.kind, event.detail))
+        elif rule is Rule.GRANT:
+            self.answer_permission(event.request_id, True, by="policy")
+        else:
+            self.answer_permission(event.request_id, False, by="policy", reason=refusal_reason(event.kind))
 
     def _on_keyframe_request(self, _event: KeyframeRequest) -> None:
         self.pump.request_keyframe()
@@ -177,17 +290,27 @@ class HostSession:
     def _on_ack(self, event: FrameAck) -> None:
         self.pump.acknowledge(event.frame_id)
 
+    def _input_allowed(self, keyboard: bool) -> bool:
+        if self._input_held or time.monotonic() < self._customer_until:
+            self.gate.dropped += 1
+            return False
+        return self._policy.keyboard_control if keyboard else self._policy.mouse_control
+
     def _on_pointer_move(self, event: PointerMove) -> None:
-        self.input.submit(self.gate.move, event.x, event.y)
+        if self._input_allowed(keyboard=False):
+            self.input.submit(self.gate.move, event.x, event.y)
 
     def _on_pointer_button(self, event: PointerButton) -> None:
-        self.input.submit(self.gate.button, event.x, event.y, event.button, event.pressed)
+        if self._input_allowed(keyboard=False) or (not event.pressed and not self._input_held):
+            self.input.submit(self.gate.button, event.x, event.y, event.button, event.pressed)
 
     def _on_wheel(self, event: Wheel) -> None:
-        self.input.submit(self.gate.wheel, event.dx, event.dy)
+        if self._input_allowed(keyboard=False):
+            self.input.submit(self.gate.wheel, event.dx, event.dy)
 
     def _on_key(self, event: KeyInput) -> None:
-        self.input.submit(self.gate.key_input, event.key, event.pressed, event.modifiers, event.text)
+        if self._input_allowed(keyboard=True) or (not event.pressed and not self._input_held):
+            self.input.submit(self.gate.key_input, event.key, event.pressed, event.modifiers, event.text)
 
     def _stop_local(self) -> None:
         self._ended = True
@@ -199,6 +322,8 @@ class HostSession:
         HandshakeComplete: _on_handshake,  # type: ignore[dict-item]
         SessionLive: _on_live,  # type: ignore[dict-item]
         ControlRequest: _on_control_request,  # type: ignore[dict-item]
+        ControlRevoke: _on_control_revoke,  # type: ignore[dict-item]
+        PermissionRequest: _on_permission_request,  # type: ignore[dict-item]
         KeyframeRequest: _on_keyframe_request,  # type: ignore[dict-item]
         FrameAck: _on_ack,  # type: ignore[dict-item]
         PointerMove: _on_pointer_move,  # type: ignore[dict-item]

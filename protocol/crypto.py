@@ -56,6 +56,7 @@ _SPAKE_ID_VIEWER = b"ferry viewer"
 _TRANSCRIPT_LABEL = b"ferry/1 transcript"
 _HKDF_INFO = b"ferry/1 session keys"
 _CONFIRM_LABEL = b"ferry/1 key confirm"
+_PASSWORD_LABEL = b"ferry/1 session password"
 _NONCE = struct.Struct("!4xQ")
 _SEQ_LIMIT = 2**64 - 1
 MAX_PLAINTEXT = MAX_PAYLOAD - AEAD_TAG_SIZE
@@ -73,6 +74,15 @@ class PeerHello:
     role: int
     spake_message: bytes
     x25519_public: bytes
+
+
+def password_secret(server_secret: bytes, password: str) -> bytes:
+    """The session secret when a session password is used: HMAC-SHA256(server secret, label || 0 || digits).
+
+    Both ends need the server's secret AND the digits the agent read out, so the server alone cannot complete
+    the SPAKE2 exchange, and a wrong password fails the key confirmation.
+    """
+    return hmac.new(server_secret, _PASSWORD_LABEL + b"\0" + password.encode("ascii"), hashlib.sha256).digest()
 
 
 def parse_hello(payload: Payload, own_role: int) -> PeerHello:

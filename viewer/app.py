@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from protocol.events import HandshakeComplete, PeerError, SessionLive
-from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
+from protocol.messages import (
+    ChatLine,
+    ControlGrant,
+    ControlRevoke,
+    HostInfo,
+    Message,
+    PermissionDecision,
+    SharingState,
+)
 from protocol.session import Role
 from transport.events import LinkClosed
 from transport.link import LinkConfig, relay_url
@@ -32,7 +40,7 @@ def link_config(options: ViewerOptions) -> LinkConfig:
     """The relay link of the viewer described by ``options``."""
     context = pinned_ssl_context(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert)
     return LinkConfig(relay_url(options.server, options.session_id, Role.VIEWER), options.token,
-                      Role.VIEWER, options.secret, context)
+                      Role.VIEWER, options.session_secret, context)
 
 
 _SIMPLE: dict[type, str] = {SessionLive: "live", ControlGrant: "control_granted"}
@@ -53,6 +61,11 @@ def describe(event: object) -> dict[str, object] | None:
 
 
 def _describe_more(event: object) -> dict[str, object] | None:
+    if isinstance(event, PermissionDecision):
+        return {"event": "permission", "request_id": event.request_id, "kind": event.kind,
+                "granted": event.granted, "reason": event.reason}
+    if isinstance(event, SharingState):
+        return {"event": "sharing", "paused": event.paused, "reason": event.reason}
     if isinstance(event, ChatLine):
         return chat_record(event)
     if isinstance(event, ENDING_EVENTS):

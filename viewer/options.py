@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from protocol.crypto import password_secret
+
 FrameTap = Callable[[np.ndarray, int], None]
 
 
@@ -33,6 +35,7 @@ EXIT_CODES_HELP = """exit codes:
      the customer never came) and this viewer had not ended it"""
 
 
+ENV_PASSWORD = "FERRY_SESSION_PASSWORD"  # the 4-digit session password, when the agent's policy uses one
 ENV_STDIO = "FERRY_VIEWER_STDIO"  # "1": the same as --events-stdout --commands-stdin (set by the agent app)
 
 
@@ -54,6 +57,14 @@ class ViewerOptions:
     frame_tap: str | None
     duration: float | None
     commands_stdin: bool = False  # read the agent app's commands (viewer.control) from stdin
+    password: str | None = dataclasses.field(default=None, repr=False)  # the session password (4 digits)
+
+    @property
+    def session_secret(self) -> bytes:
+        """The secret the handshake uses: the server's, or with a password, both together."""
+        return self.secret if self.password is None else password_secret(self.secret, self.password)
+
+
 
 
 def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> ViewerOptions:
@@ -71,6 +82,9 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
     if len(secret) < 16:
         raise ViewerOptionsError("set FERRY_SESSION_SECRET to the session's secret (from POST /api/v1/sessions)")
     fingerprint = args.fingerprint or env.get("FERRY_FINGERPRINT") or None
+    password = env.get(ENV_PASSWORD) or None
+    if password is not None and not (len(password) == 4 and password.isascii() and password.isdigit()):
+        raise ViewerOptionsError(f"{ENV_PASSWORD} must be the 4-digit session password")
     stdio = env.get(ENV_STDIO, "") == "1"  # the agent app's launcher: events out, commands in
     if not (fingerprint or args.ca_cert):
         raise ViewerOptionsError("pass --fingerprint (printed by ferry-server at start) or --ca-cert")
@@ -79,6 +93,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         fingerprint=fingerprint, ca_cert=args.ca_cert, headless=args.headless,
         request_control=args.request_control, events_stdout=args.events_stdout or stdio,
         frame_tap=args.frame_tap, duration=args.duration, commands_stdin=args.commands_stdin or stdio,
+        password=password,
     )
 
 
@@ -86,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ferry-viewer",
         description="Show and control a customer's screen. The token and the session secret come from\n"
-        "the environment (FERRY_TOKEN, FERRY_SESSION_SECRET) so they never appear in a process list.",
+        "the environment (FERRY_TOKEN, FERRY_SESSION_SECRET, and FERRY_SESSION_PASSWORD when the session\n"
+        "uses a password) so they never appear in a process list.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--server", required=True, help="server base URL, https://host:port")
