@@ -17,6 +17,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from capture.blinders import BlinderSet
+from capture.screen import Monitor
+from capture.windows import open_windows
+from host_module.blinder_editor import BlinderController
 from host_module.dialogs import (
     CodeDialog,
     PasswordDialog,
@@ -32,6 +36,7 @@ from host_module.notice import NoticeWindow
 from host_module.options import HostOptions
 from host_module.permissions import GrantLog, PermissionAsked, customer_log_path
 from host_module.policy import HostPolicy
+from host_module.recording import RecordingController
 from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
 from input_injection.injector import PynputInjector
 from protocol.crypto import password_secret
@@ -82,8 +87,6 @@ class HostApp:
         self.notice.end_requested.connect(self._on_notice_end_requested)
         self.notice.revoke_requested.connect(self._on_notice_revoke_requested)
         self.notice.pause_toggled.connect(self._on_notice_pause_toggled)
-        # HOOK (lead): self.notice.blinders_requested → the blinder editor (BlinderController)
-        self.blinders_requested = self.notice.blinders_requested
         if self.policy.session_password and password is None:
             password = obtain_password(options, ticket.agent_name)
         self.password_used = password is not None
@@ -92,10 +95,18 @@ class HostApp:
                             Role.HOST, secret, ticket.ssl_context)
         self.injector = PynputInjector(options.display or "")
         self.grants = GrantLog(ticket.session_id, customer_log_path(), self.bridge.post)
+        self._blinder_source = open_windows(options.display)  # read on the video thread
+        self._window_lister = open_windows(options.display)  # read by the editor (GUI thread)
+        self.blinder_set = BlinderSet(self._blinder_source)
+        self.blinders = BlinderController(self.blinder_set, ticket.policy or {}, self._window_lister)
+        self.notice.blinders_requested.connect(self.blinders.open_editor)
         self.session = HostSession(config, options.display, self.injector, self.bridge.post, self.policy,
-                                   grants=self.grants)
-        # HOOK (lead): self.session.on_sharing_paused = self.session.pump.set_paused (VideoPump.set_paused)
-        self.on_permission: list[Callable[[str, bool], None]] = []  # HOOK (lead): "recording" → the recorder
+                                   grants=self.grants, blinders=self.blinder_set)
+        self.recording = RecordingController(self.policy, request_keyframe=self.session.pump.request_keyframe)
+        self.session.pump.add_packet_listener(self.recording.on_packet)
+        self.recording.recording_changed.connect(self._on_recording_changed)
+        self.recording.failed.connect(self._show_recording_failure)
+        self.on_permission: list[Callable[[str, bool], None]] = [self._on_permission_granted]
         self.notice.attach_chat(self.session)
         self._boxes: list[QMessageBox] = []
         self.consent_box: QMessageBox | None = None
@@ -130,6 +141,8 @@ class HostApp:
             self._emit({"event": "secured", "sas": event.sas})
         elif isinstance(event, SessionLive):
             self._on_live()
+        elif isinstance(event, Monitor):
+            self.blinders.set_monitor(event.left, event.top, event.width, event.height)
         elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason, failed=not isinstance(event, SessionEnded))
 
@@ -137,8 +150,24 @@ class HostApp:
         self.was_live = True
         self.notice.show_live()
         self._emit({"event": "live"})
-        if self.policy.blinder and self.policy.blinder_autorun:
-            self.blinders_requested.emit()
+        self.blinders.sharing_started()  # outlines on; the editor once when blinder_autorun applies
+        if self.policy.recording_customer and not self.recording.needs_consent:
+            self.recording.start(consented=False)  # allowed without asking: recording_consent is off
+
+    def _on_permission_granted(self, kind: str, granted: bool) -> None:
+        """The customer (or the policy) answered a recording request: start or stop the recording."""
+        if kind != "recording":
+            return
+        if granted:
+            self.recording.start(consented=True)
+        else:
+            self.recording.stop()
+
+    def _on_recording_changed(self, recording: bool) -> None:
+        self._emit({"event": "recording", "on": recording})
+
+    def _show_recording_failure(self, text: str) -> None:
+        self._emit({"event": "recording_failed", "reason": text})
 
     def _on_grant_entry(self, entry: dict[str, object]) -> None:
         self._emit(entry)
@@ -226,6 +255,12 @@ class HostApp:
         self.ended_reason = reason
         self.ended_on_error = failed
         self.session.close()
+        for path in self.recording.stop():
+            self._emit({"event": "recording_saved", "path": str(path)})
+        self.blinders.close()
+        for source in (self._blinder_source, self._window_lister):
+            if source is not None:
+                source.close()
         self.injector.close()
         for box in list(self._boxes):
             box.close()

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from capture.blinders import BlinderSet
 from capture.screen import Monitor
 from host_module.input_worker import InputWorker
 from host_module.join import machine_description
@@ -90,7 +91,8 @@ class HostSession:
     """One customer-side session; see the module rules."""
 
     def __init__(self, link_config: LinkConfig, display: str | None, injector: Injector,
-                 on_event: Callable[[object], None], policy: HostPolicy, *, grants: GrantLog | None = None) -> None:
+                 on_event: Callable[[object], None], policy: HostPolicy, *, grants: GrantLog | None = None,
+                 blinders: BlinderSet | None = None) -> None:
         if link_config.role is not Role.HOST:
             raise ValueError("a HostSession needs a host link")
         self._on_event = on_event
@@ -101,9 +103,9 @@ class HostSession:
         self.gate = ControlGate(injector)
         self.input = InputWorker()
         self.pump = VideoPump(display, self.link_send, on_started=self._on_pump_started,
-                              on_failed=self._on_pump_failed)
+                              on_failed=self._on_pump_failed, blinders=blinders)
         self.link = SessionLink(link_config, self._on_link_event)
-        self.on_sharing_paused: Callable[[bool], None] | None = None  # the lead: VideoPump.set_paused
+        self.on_sharing_paused: Callable[[bool], None] | None = self.pump.set_paused
         self.paused = False
         self.frames_withheld = 0  # frames the pump made while sharing was paused (never sent)
         self._lock = threading.Lock()
@@ -255,6 +257,7 @@ class HostSession:
         self.gate.set_mapper(ScreenMapper(monitor.left, monitor.top, monitor.width, monitor.height))
         pc_name, os_name = machine_description()
         self.link.send(HostInfo(pc_name, os_name, monitor.width, monitor.height))
+        self._on_event(monitor)  # the blinder editor covers the shared monitor
 
     def _on_control_request(self, _event: ControlRequest) -> None:
         rule = self._policy.control_rule()

@@ -7,14 +7,15 @@ Rules: every press it sends is matched by a release. Buttons and keys it pressed
 remembered; a release (or a move while a button is held) outside the picture is
 clamped to its edge, and whatever is still held is released when the view loses
 focus or input is disabled. A release carries its press's keysym. Wheel deltas
-smaller than a notch (touchpads) add up until they make one.
+smaller than a notch (touchpads) add up until they make one. Areas the customer hid
+(blinders, in frame pixels) are hatched over the picture, mapped like it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from protocol.messages import KeyInput, Message, PointerButton, PointerMove, Wheel
@@ -22,6 +23,7 @@ from viewer.keys import keysym_name, printable_text, wire_modifiers
 
 _BUTTONS = {Qt.MouseButton.LeftButton: 1, Qt.MouseButton.MiddleButton: 2, Qt.MouseButton.RightButton: 3}
 WHEEL_NOTCH = 120  # Qt's angleDelta of one wheel step (1/8 degree units)
+HATCH_COLOUR = QColor(255, 170, 0)
 
 
 def image_from_bgra(bgra: np.ndarray) -> QImage:
@@ -53,6 +55,7 @@ class FrameView(QWidget):
         self._keys: dict[int | str, KeyInput] = {}  # the press sent for each held key
         self._pointer = (0, 0)  # last host position sent
         self._wheel_rest = (0, 0)  # angleDelta not yet sent as whole notches
+        self._blinders: list[tuple[int, int, int, int]] = []  # hidden areas, frame pixels
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -90,6 +93,23 @@ class FrameView(QWidget):
         self._image = image_from_bgra(bgra)
         self.update()
 
+    def set_blinders(self, rects: list[tuple[int, int, int, int]]) -> None:
+        """Hatch these (x, y, width, height) areas of the frame: the customer hid them."""
+        self._blinders = list(rects)
+        self.update()
+
+    @property
+    def blinders(self) -> list[tuple[int, int, int, int]]:
+        return list(self._blinders)
+
+    def blinder_rects(self) -> list[QRectF]:
+        """The hidden areas in widget coordinates (mapped like the picture)."""
+        if self._image is None or not self._image.width() or not self._image.height():
+            return []
+        target = self.target_rect()
+        sx, sy = target.width() / self._image.width(), target.height() / self._image.height()
+        return [QRectF(target.x() + x * sx, target.y() + y * sy, w * sx, h * sy) for x, y, w, h in self._blinders]
+
     def target_rect(self) -> QRectF:
         """Where the picture is painted, in widget coordinates."""
         if self._image is None:
@@ -115,7 +135,14 @@ class FrameView(QWidget):
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(self.target_rect(), self._image)
+            self._paint_blinders(painter)
         painter.end()
+
+    def _paint_blinders(self, painter: QPainter) -> None:
+        painter.setPen(QPen(HATCH_COLOUR, 1))
+        for rect in self.blinder_rects():
+            painter.fillRect(rect, QBrush(HATCH_COLOUR, Qt.BrushStyle.BDiagPattern))
+            painter.drawRect(rect)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         point = self.to_host(event.position(), clamp=bool(self._buttons))

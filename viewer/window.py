@@ -7,6 +7,7 @@ out through the session.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -14,14 +15,16 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
+from protocol.errors import MessageDecodeError
 from protocol.events import HandshakeComplete, SessionLive
-from protocol.messages import ChatLine, ControlGrant, ControlRevoke, HostInfo, Message
+from protocol.messages import BlinderRegions, ChatLine, ControlGrant, ControlRevoke, HostInfo, Message, unpack_rects
 from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from ui.widgets import group_code
 from viewer.frame_view import FrameView
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
+log = logging.getLogger(__name__)
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
 CLOSE_AFTER_END_MS = 4000
 
@@ -134,8 +137,20 @@ class ViewerWindow(QMainWindow):
             self._set_status(self.tr("View only: the customer has not given control.") + _reason(message.reason))
         elif isinstance(message, HostInfo):
             self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + self.tr("Ferry viewer"))
+        elif isinstance(message, BlinderRegions):
+            self._show_blinders(message)
         elif isinstance(message, ChatLine):  # the conversation itself is in the agent app's chat window
             self.statusBar().showMessage(self.tr("Customer: {text}").format(text=message.text), 10000)
+
+    def _show_blinders(self, message: BlinderRegions) -> None:
+        try:
+            rects = unpack_rects(message.rects)
+        except MessageDecodeError:
+            log.warning("ignored BlinderRegions that are not whole rectangles")
+            return
+        if rects and not self.view.blinders:
+            self.statusBar().showMessage(self.tr("The customer hid parts of the screen (hatched)."), 10000)
+        self.view.set_blinders(rects)
 
     def _on_state_event(self, event: object) -> None:
         if isinstance(event, LinkConnected):

@@ -1,0 +1,83 @@
+"""The host app's own wiring of the parts built apart: recording through the session's packets, the blinder
+controller on the notice window's button, pausing through the video pump.
+
+The HostApp runs in-process with a real viewer (tests/e2e/test_host_consent.py ``customer_side``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import pytest
+from pytestqt.qtbot import QtBot
+
+import host_module.recording
+from protocol.messages import KeyframeRequest, SharingState
+from tests.e2e.test_host_consent import customer_side, wait_qt
+from tests.xvfb import XvfbDisplay
+from tools.server_process import RunningServer
+from viewer.session import DecodedFrame
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_recording_the_policy_allows_is_an_mp4_of_the_sent_frames(
+        server: RunningServer, xvfb: XvfbDisplay, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(host_module.recording, "videos_folder", lambda: tmp_path)
+    side = customer_side(server, xvfb.name, {"recording_customer": True, "recording_consent": False},
+                         accept=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        wait_qt(qtbot, lambda: side.app.recording.frames_recorded >= 1)
+        side.app.end_now("the test is over")
+        [saved] = side.app.recording.kept_files
+        assert saved.parent == tmp_path and saved.suffix == ".mp4" and not list(tmp_path.glob("*.part"))
+        with av.open(str(saved)) as container:
+            frames = sum(1 for _ in container.decode(video=0))
+        assert frames == side.app.recording.frames_recorded
+    finally:
+        side.close()
+
+
+def test_without_recording_in_the_policy_nothing_is_recorded(
+        server: RunningServer, xvfb: XvfbDisplay, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(host_module.recording, "videos_folder", lambda: tmp_path)
+    side = customer_side(server, xvfb.name, {"recording_customer": False}, accept=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.app.end_now("the test is over")
+        assert side.app.recording.kept_files == [] and list(tmp_path.iterdir()) == []
+    finally:
+        side.close()
+
+
+def test_pausing_from_the_notice_window_stops_the_pump(server: RunningServer, xvfb: XvfbDisplay,
+                                                      qtbot: QtBot) -> None:
+    side = customer_side(server, xvfb.name, None, accept=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.app.notice.pause_toggled.emit(True)
+        wait_qt(qtbot, lambda: side.viewer_events.count(SharingState))
+        sent = side.app.session.pump.frames_sent
+        for _ in range(3):
+            side.viewer.send(KeyframeRequest())  # a keyframe would be made at once by a running pump
+            qtbot.wait(200)
+        assert side.app.session.pump.frames_sent == sent
+        assert side.app.session.frames_withheld == 0  # the pump itself stopped: the link had nothing to drop
+    finally:
+        side.close()
+
+
+def test_the_blinders_button_opens_the_editor_when_the_policy_offers_blinders(
+        server: RunningServer, xvfb: XvfbDisplay, qtbot: QtBot) -> None:
+    side = customer_side(server, xvfb.name, {"blinder": True, "blinder_autorun": False}, accept=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.app.notice.blinders_requested.emit()
+        wait_qt(qtbot, lambda: side.app.blinders.editor is not None and side.app.blinders.editor.isVisible())
+    finally:
+        side.app.blinders.close()
+        side.close()
