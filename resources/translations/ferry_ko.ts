@@ -29,14 +29,14 @@
         <translation>뷰어가 종료되었습니다(종료 코드 {0}).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../agent/app.py" line="371"/>
+        <location filename="../../agent/app.py" line="373"/>
         <source>You were logged out after %n minute(s) without activity. Log in again to continue.</source>
         <translation>
             <numerusform>%n분 동안 사용하지 않아 로그아웃되었습니다. 계속하려면 다시 로그인하십시오.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../agent/app.py" line="376"/>
+        <location filename="../../agent/app.py" line="378"/>
         <source>Your login has ended ({0}). Log in again to continue.</source>
         <translation>로그인이 종료되었습니다({0}). 계속하려면 다시 로그인하십시오.</translation>
     </message>
@@ -47,6 +47,52 @@
         <location filename="../../agent/background.py" line="44"/>
         <source>Internal error: {0}: {1}</source>
         <translation>내부 오류: {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>BlinderEditor</name>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="167"/>
+        <source>Hide parts of your screen</source>
+        <translation>화면 일부 가리기</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="183"/>
+        <source>Drag over any area the agent must not see, or pick a window to hide. Hidden areas are black for the agent.</source>
+        <translation>상담원이 보면 안 되는 영역을 드래그하거나 가릴 창을 선택하세요. 가려진 영역은 상담원에게 검은색으로 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="187"/>
+        <source>Hide this window</source>
+        <translation>이 창 가리기</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="190"/>
+        <source>Show again</source>
+        <translation>다시 보이기</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="192"/>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="246"/>
+        <source>Area {width}×{height} at {x}, {y}</source>
+        <translation>영역 {width}×{height} (위치 {x}, {y})</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="247"/>
+        <source>Window: {title}</source>
+        <translation>창: {title}</translation>
+    </message>
+</context>
+<context>
+    <name>BlinderOutlines</name>
+    <message>
+        <location filename="../../host_module/blinder_editor.py" line="98"/>
+        <source>Hidden areas</source>
+        <translation>가려진 영역</translation>
     </message>
 </context>
 <context>
@@ -67,38 +113,38 @@
         <translation>보내지 못했습니다: 이 세션의 뷰어가 실행 중이 아닙니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="211"/>
+        <location filename="../../agent/chat.py" line="212"/>
         <source>Chat with {0}</source>
         <translation>{0}와(과) 채팅</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="213"/>
+        <location filename="../../agent/chat.py" line="214"/>
         <source>The session is over.</source>
         <translation>세션이 종료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="219"/>
-        <location filename="../../agent/chat.py" line="255"/>
+        <location filename="../../agent/chat.py" line="220"/>
+        <location filename="../../agent/chat.py" line="256"/>
         <source>Not sent: {0}</source>
         <translation>보내지 못했습니다: {0}</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="233"/>
+        <location filename="../../agent/chat.py" line="234"/>
         <source>Customer</source>
         <translation>고객</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="244"/>
+        <location filename="../../agent/chat.py" line="245"/>
         <source>The viewer has closed: the session is over.</source>
         <translation>뷰어가 닫혔습니다: 세션이 종료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="269"/>
+        <location filename="../../agent/chat.py" line="270"/>
         <source>Some lines could not be saved on the server (marked failed). Copy them into the support log if they matter.</source>
         <translation>일부 메시지를 서버에 저장하지 못했습니다(실패로 표시됨). 중요한 내용이면 상담일지에 옮겨 적으세요.</translation>
     </message>
     <message>
-        <location filename="../../agent/chat.py" line="285"/>
+        <location filename="../../agent/chat.py" line="286"/>
         <source>Shortcut messages or favorites could not be loaded: {0} Open My settings to try again.</source>
         <translation>단축 메시지나 즐겨찾기를 불러오지 못했습니다: {0} 내 설정을 열어 다시 시도하세요.</translation>
     </message>
@@ -422,63 +468,155 @@ The code works for a few minutes only.</source>
 <context>
     <name>HostDialogs</name>
     <message>
-        <location filename="../../host_module/dialogs.py" line="25"/>
+        <location filename="../../host_module/app.py" line="285"/>
+        <location filename="../../host_module/dialogs.py" line="29"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="29"/>
+        <location filename="../../host_module/dialogs.py" line="33"/>
         <source>Type the 6-digit connection code the agent gave you:</source>
         <translation>상담원이 알려 드린 6자리 접속 코드를 입력하세요:</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="37"/>
+        <location filename="../../host_module/dialogs.py" line="41"/>
+        <location filename="../../host_module/dialogs.py" line="140"/>
         <source>Connect</source>
         <translation>접속</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="51"/>
-        <source>{agent} of {company} asks to see your screen for remote support.
-
-Security code: {sas}. If the agent reads you a different code, refuse.
-
-Nothing is shared until you allow it.</source>
-        <translation>{company} {agent} 상담원이 원격지원을 위해 고객님의 화면 보기를 요청합니다.
-
-보안 코드: {sas}. 상담원이 불러 주는 코드가 이와 다르면 거부하세요.
-
-허용하기 전에는 어떤 정보도 공유되지 않습니다.</translation>
+        <location filename="../../host_module/dialogs.py" line="55"/>
+        <source>{agent} of {company} asks to see your screen for remote support.</source>
+        <translation>{company} {agent} 상담원이 원격지원을 위해 고객님의 화면 보기를 요청합니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="57"/>
+        <location filename="../../host_module/dialogs.py" line="59"/>
+        <source>If you allow, the agent sees your whole screen and can also use your mouse and keyboard at once. You can take control back at any time.</source>
+        <translation>허용하시면 상담원이 고객님의 화면 전체를 보고 바로 마우스와 키보드도 사용할 수 있습니다. 언제든지 제어를 되찾을 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="63"/>
+        <source>If you allow, the agent sees your whole screen. The agent can use your mouse and keyboard only if you allow that later.</source>
+        <translation>허용하시면 상담원이 고객님의 화면 전체를 봅니다. 마우스와 키보드는 고객님이 나중에 따로 허용해야만 사용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="67"/>
+        <source>This session will be recorded.</source>
+        <translation>이 세션은 녹화됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="68"/>
+        <source>Security code: {sas}. If the agent reads you a different code, refuse.</source>
+        <translation>보안 코드: {sas}. 상담원이 다른 코드를 읽어 주면 거부하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="71"/>
+        <source>Nothing is shared until you allow it.</source>
+        <translation>허용하기 전에는 아무것도 공유되지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="79"/>
         <source>Allow remote support?</source>
         <translation>원격지원을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="58"/>
+        <location filename="../../host_module/dialogs.py" line="80"/>
+        <location filename="../../host_module/dialogs.py" line="117"/>
         <source>Allow</source>
         <translation>허용</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="59"/>
-        <location filename="../../host_module/dialogs.py" line="71"/>
+        <location filename="../../host_module/dialogs.py" line="81"/>
+        <location filename="../../host_module/dialogs.py" line="93"/>
+        <location filename="../../host_module/dialogs.py" line="118"/>
         <source>Refuse</source>
         <translation>거부</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="64"/>
+        <location filename="../../host_module/dialogs.py" line="86"/>
         <source>{agent} asks to control your mouse and keyboard. You can take control back at any time from the notice window.</source>
         <translation>{agent} 상담원이 고객님 PC의 마우스와 키보드 제어권을 요청합니다. 접속 안내 창에서 언제든지 제어권을 회수할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="69"/>
+        <location filename="../../host_module/dialogs.py" line="91"/>
         <source>Allow control?</source>
         <translation>제어권을 허용하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../../host_module/dialogs.py" line="70"/>
+        <location filename="../../host_module/dialogs.py" line="92"/>
         <source>Allow control</source>
         <translation>제어 허용</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="116"/>
+        <source>Allow this?</source>
+        <translation>허용하시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="126"/>
+        <source>Session password</source>
+        <translation>세션 비밀번호</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="131"/>
+        <source>Type the 4-digit session password that {agent} reads out to you:</source>
+        <translation>{agent} 상담원이 불러 주는 4자리 세션 비밀번호를 입력하세요:</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="160"/>
+        <source>The session password has exactly 4 digits. Listen to the agent and type it again ({left} tries left).</source>
+        <translation>세션 비밀번호는 정확히 4자리 숫자입니다. 상담원의 안내를 듣고 다시 입력하세요(남은 횟수 {left}번).</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="170"/>
+        <source>The session password did not match, so nothing was shared. Ask the agent for a new connection code, then type the password the agent reads out carefully.</source>
+        <translation>세션 비밀번호가 일치하지 않아 아무것도 공유되지 않았습니다. 상담원에게 새 접속 코드를 받은 뒤 상담원이 불러 주는 비밀번호를 정확히 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="173"/>
+        <source>The security check of the connection failed, so nothing was shared. Ask the agent for a new connection code and connect again.</source>
+        <translation>연결 보안 확인에 실패하여 아무것도 공유되지 않았습니다. 상담원에게 새 접속 코드를 받아 다시 연결하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="177"/>
+        <source>The support server&apos;s certificate is not the expected one, so Ferry did not connect. Do not continue; ask the agent for a new program or address.</source>
+        <translation>지원 서버의 인증서가 예상한 것과 달라 Ferry가 연결하지 않았습니다. 계속하지 마시고 상담원에게 새 프로그램이나 주소를 요청하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/dialogs.py" line="181"/>
+        <source>Could not reach the support server. Check your internet connection, then ask the agent for a new connection code.</source>
+        <translation>지원 서버에 연결할 수 없습니다. 인터넷 연결을 확인한 뒤 상담원에게 새 접속 코드를 요청하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>HostErrors</name>
+    <message>
+        <location filename="../../host_module/app.py" line="63"/>
+        <source>The session password has exactly 4 digits. Ask the agent to read it again.</source>
+        <translation>세션 비밀번호는 정확히 4자리 숫자입니다. 상담원에게 다시 불러 달라고 하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/app.py" line="68"/>
+        <source>No session password was typed, so Ferry did not connect. Ask the agent for a new connection code when you are ready.</source>
+        <translation>세션 비밀번호를 입력하지 않아 Ferry가 연결하지 않았습니다. 준비되면 상담원에게 새 접속 코드를 요청하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>HostRecording</name>
+    <message>
+        <location filename="../../host_module/recording.py" line="66"/>
+        <source>Ferry support {time}</source>
+        <translation>Ferry 원격지원 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/recording.py" line="113"/>
+        <source>Recording</source>
+        <translation>녹화 중</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/recording.py" line="177"/>
+        <source>The recording stopped because it could not be saved in {folder}. Check that the disk has free space; the support session goes on.</source>
+        <translation>녹화 파일을 {folder}에 저장할 수 없어 녹화를 멈췄습니다. 디스크에 빈 공간이 있는지 확인하십시오. 원격지원은 계속됩니다.</translation>
     </message>
 </context>
 <context>
@@ -738,93 +876,121 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>NoticeWindow</name>
     <message>
-        <location filename="../../host_module/notice.py" line="31"/>
+        <location filename="../../host_module/notice.py" line="37"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="33"/>
+        <location filename="../../host_module/notice.py" line="39"/>
         <source>Agent: {name} ({company})</source>
         <translation>상담원: {name} ({company})</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="34"/>
+        <location filename="../../host_module/notice.py" line="40"/>
         <source>Security code: —</source>
         <translation>보안 코드: —</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="35"/>
+        <location filename="../../host_module/notice.py" line="41"/>
         <source>Connecting…</source>
         <translation>연결 중…</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="36"/>
-        <location filename="../../host_module/notice.py" line="116"/>
+        <location filename="../../host_module/notice.py" line="42"/>
+        <location filename="../../host_module/notice.py" line="148"/>
         <source>The agent can only watch.</source>
         <translation>상담원은 화면 보기만 할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="37"/>
+        <location filename="../../host_module/notice.py" line="43"/>
+        <location filename="../../host_module/notice.py" line="153"/>
         <source>Connected for less than a minute</source>
         <translation>연결 시간: 1분 미만</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="38"/>
+        <location filename="../../host_module/notice.py" line="44"/>
         <source>Take back control</source>
         <translation>제어권 회수</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="40"/>
+        <location filename="../../host_module/notice.py" line="46"/>
         <source>End</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="49"/>
+        <location filename="../../host_module/notice.py" line="47"/>
+        <location filename="../../host_module/notice.py" line="117"/>
+        <source>Pause sharing</source>
+        <translation>공유 일시 중지</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="50"/>
+        <source>Blinders</source>
+        <translation>블라인더</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="51"/>
+        <source>Hide parts of your screen from the agent</source>
+        <translation>화면의 일부를 상담원에게 보이지 않게 가립니다</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="64"/>
         <source>Chat opens once remote support starts.</source>
         <translation>원격지원이 시작되면 채팅할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="75"/>
+        <location filename="../../host_module/notice.py" line="90"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="81"/>
+        <location filename="../../host_module/notice.py" line="96"/>
         <source>Secured. Waiting for your answer…</source>
         <translation>보안 연결이 완료되었습니다. 고객님의 응답을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="84"/>
+        <location filename="../../host_module/notice.py" line="100"/>
+        <location filename="../../host_module/notice.py" line="119"/>
         <source>Remote support in progress</source>
         <translation>원격지원 진행 중</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="88"/>
+        <location filename="../../host_module/notice.py" line="106"/>
         <source>Remote support ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="90"/>
+        <location filename="../../host_module/notice.py" line="108"/>
         <source>The session is over.</source>
         <translation>세션이 종료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="107"/>
+        <location filename="../../host_module/notice.py" line="117"/>
+        <source>Resume sharing</source>
+        <translation>공유 다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="118"/>
+        <source>Sharing paused: the agent sees nothing</source>
+        <translation>공유 일시 중지됨: 상담원에게 아무것도 보이지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../host_module/notice.py" line="139"/>
         <source>You</source>
         <translation>나</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="111"/>
+        <location filename="../../host_module/notice.py" line="143"/>
         <source>Not sent: the session is not live. Wait until remote support starts.</source>
         <translation>보내지 못했습니다: 세션이 아직 연결되지 않았습니다. 원격지원이 시작될 때까지 기다리세요.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="115"/>
+        <location filename="../../host_module/notice.py" line="147"/>
         <source>The agent controls your mouse and keyboard.</source>
         <translation>상담원이 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../host_module/notice.py" line="121"/>
+        <location filename="../../host_module/notice.py" line="152"/>
         <source>Connected for {minutes} min</source>
         <translation>연결 시간: {minutes}분</translation>
     </message>
@@ -1237,7 +1403,7 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>ViewerLauncher</name>
     <message>
-        <location filename="../../agent/launcher.py" line="151"/>
+        <location filename="../../agent/launcher.py" line="157"/>
         <source>Could not start the viewer ({0}): {1}</source>
         <translation>뷰어를 시작할 수 없습니다({0}): {1}</translation>
     </message>
@@ -1245,78 +1411,83 @@ Nothing is shared until you allow it.</source>
 <context>
     <name>ViewerWindow</name>
     <message>
-        <location filename="../../viewer/window.py" line="66"/>
+        <location filename="../../viewer/window.py" line="69"/>
         <source>Connecting to the relay…</source>
         <translation>중계 서버에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="71"/>
-        <location filename="../../viewer/window.py" line="136"/>
+        <location filename="../../viewer/window.py" line="74"/>
+        <location filename="../../viewer/window.py" line="139"/>
         <source>Ferry viewer</source>
         <translation>Ferry 뷰어</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="76"/>
+        <location filename="../../viewer/window.py" line="79"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="77"/>
+        <location filename="../../viewer/window.py" line="80"/>
         <source>Request control</source>
         <translation>제어권 요청</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="80"/>
+        <location filename="../../viewer/window.py" line="83"/>
         <source>End session</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="130"/>
+        <location filename="../../viewer/window.py" line="133"/>
         <source>You have control of the customer&apos;s mouse and keyboard.</source>
         <translation>고객 PC의 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="134"/>
+        <location filename="../../viewer/window.py" line="137"/>
         <source>View only: the customer has not given control.</source>
         <translation>화면 보기 전용: 고객이 제어권을 허용하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="138"/>
+        <location filename="../../viewer/window.py" line="143"/>
         <source>Customer: {text}</source>
         <translation>고객: {text}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="142"/>
+        <location filename="../../viewer/window.py" line="152"/>
+        <source>The customer hid parts of the screen (hatched).</source>
+        <translation>고객이 화면 일부를 가렸습니다(빗금 영역).</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="157"/>
         <source>Waiting for the customer to connect…</source>
         <translation>고객의 접속을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="144"/>
+        <location filename="../../viewer/window.py" line="159"/>
         <source>Securing the connection…</source>
         <translation>보안 연결을 설정하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="146"/>
+        <location filename="../../viewer/window.py" line="161"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="147"/>
+        <location filename="../../viewer/window.py" line="162"/>
         <source>Waiting for the customer to agree…</source>
         <translation>고객의 동의를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="150"/>
+        <location filename="../../viewer/window.py" line="165"/>
         <source>Live. View only until the customer gives control.</source>
         <translation>연결되었습니다. 고객이 제어권을 허용할 때까지 화면 보기만 가능합니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="161"/>
+        <location filename="../../viewer/window.py" line="176"/>
         <source>Session ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="173"/>
+        <location filename="../../viewer/window.py" line="188"/>
         <source>Control requested; waiting for the customer…</source>
         <translation>제어권을 요청했습니다. 고객의 응답을 기다리는 중…</translation>
     </message>
