@@ -26,7 +26,8 @@ from server.models import Base, Company, Group, Role, SessionState, SupportSessi
 pytestmark = pytest.mark.integration
 
 TABLES = {"companies", "groups", "users", "tokens", "sessions", "login_history", "group_options", "user_options",
-          "admin_challenges", "shortcut_messages", "favorites", "categories", "chat_lines", "support_logs", "session_events"}
+          "admin_challenges", "shortcut_messages", "favorites", "categories", "chat_lines", "support_logs",
+          "session_events"}
 WHEN = datetime.datetime(2031, 2, 3, 4, 5, 6, 789000, tzinfo=datetime.UTC)
 
 

@@ -121,7 +121,8 @@ def test_host_notice_and_dialogs_are_korean(qtbot) -> None:
     consent = consent_box("김상담", "Acme", "123456")
     qtbot.addWidget(consent)
     assert consent.windowTitle() == "원격지원을 허용하시겠습니까?"
-    assert consent.text().startswith("Acme 김상담 상담원이 원격지원을 위해 고객님의 화면 보기를 요청합니다.\n\n허용하시면 ")
+    assert consent.text().startswith("Acme 김상담 상담원이 원격지원을 위해 고객님의 화면 보기를 요청합니다.\n\n"
+                                     "허용하시면 ")
     assert "보안 코드: 123 456." in consent.text()
     assert sorted(button.text() for button in consent.buttons()) == ["거부", "허용"]
 
