@@ -46,3 +46,10 @@ demo: deps
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+
+# The one-time host executable (PyInstaller one-file) in dist/ferry-host; skipped when its sources did not
+# change (installers/build_host.py --force rebuilds). Serve it with FERRY_HOST_EXE=dist/ferry-host or copy
+# it to <data-dir>/host/ferry-host.
+.PHONY: host-exe
+host-exe: deps
+	$(PY) installers/build_host.py

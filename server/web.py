@@ -24,14 +24,30 @@ from server.schemas import CODE_PATTERN, SESSION_ID_PATTERN
 router = APIRouter(include_in_schema=False)
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Ferry remote support</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: sans-serif; max-width: 36em; margin: 3em auto; line-height: 1.5">
-<h1>Ferry remote support</h1>
+<h1>{title}</h1>
 {body}
-<p>Nothing is shared until you agree on your own screen, and you can end the session at any time.</p>
+<p>{safe}</p>
 </body></html>
 """
+_CONNECT_TEXT = {
+    "en": {"lang": "en", "title": "Ferry remote support", "code": "Your connection code is",
+           "start_code": "Start the Ferry support program your agent sent you and type this code.",
+           "start": "Start the Ferry support program and type the 6-digit code your agent gives you.",
+           "download": "Download the Ferry support program",
+           "run": "On Linux, make it runnable (chmod +x ferry-host), then start it. It connects to this server by "
+                  "itself, is meant for this one session, and removes itself afterwards.",
+           "safe": "Nothing is shared until you agree on your own screen, and you can end the session at any time."},
+    "ko": {"lang": "ko", "title": "Ferry 원격지원", "code": "접속 코드:",
+           "start_code": "상담원이 보내 드린 Ferry 지원 프로그램을 실행하고 이 코드를 입력하세요.",
+           "start": "Ferry 지원 프로그램을 실행하고 상담원이 알려 드린 6자리 코드를 입력하세요.",
+           "download": "Ferry 지원 프로그램 내려받기",
+           "run": "Linux에서는 실행 권한을 준 뒤(chmod +x ferry-host) 실행하세요. 이 서버에 스스로 연결되며, 이번 "
+                  "세션에만 쓰이고, 끝나면 스스로 삭제됩니다.",
+           "safe": "고객님이 화면에서 동의하기 전에는 아무것도 공유되지 않으며, 언제든지 세션을 끝낼 수 있습니다."},
+}
 
 
 @router.get("/", response_class=RedirectResponse)
@@ -41,15 +57,19 @@ async def index() -> RedirectResponse:
 
 
 @router.get("/connect", response_class=HTMLResponse)
-async def connect_page(code: str = "") -> HTMLResponse:
-    """Tells the customer to start the Ferry host program and type the code."""
+async def connect_page(code: str = "", accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
+    """Tells the customer to download and start the one-time host program (the code stamped in) and type the
+    code; Korean or English by Accept-Language."""
+    text = _CONNECT_TEXT[page_language(accept_language)]
     if CODE_PATTERN.fullmatch(code):
-        body = (f"<p>Your connection code is <strong style='font-size: 2em; letter-spacing: .2em'>"
-                f"{html.escape(code)}</strong></p>"
-                "<p>Start the Ferry support program your agent sent you and type this code.</p>")
+        shown = html.escape(code)
+        body = (f"<p>{text['code']} <strong style='font-size: 2em; letter-spacing: .2em'>{shown}</strong></p>"
+                f"<p>{text['start_code']}</p>")
+        link = f"/download/host?code={shown}"
     else:
-        body = "<p>Start the Ferry support program and type the 6-digit code your agent gives you.</p>"
-    return HTMLResponse(_PAGE.format(body=body))
+        body, link = f"<p>{text['start']}</p>", "/download/host"
+    body += f"<p><a href='{link}' download='ferry-host'>{text['download']}</a>. {text['run']}</p>"
+    return HTMLResponse(_PAGE.format(body=body, **text))
 
 
 @dataclasses.dataclass(frozen=True)
