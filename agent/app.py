@@ -271,7 +271,8 @@ class AgentController(QObject):
         self._events.record("customer_joined", session_id=sid, pc_name=pc_name, os=os_name)
         self._refresh()
         self._launcher.launch(ViewerRequest(self._login.server_url, self._client.tls, sid,
-                                            self._login.token, record.secret))
+                                            self._login.token, record.secret,
+                                            password=record.session_password))
 
     def _server_ended(self, sid: str, reason: str) -> None:
         if self._apply(sid, Event.SERVER_ENDED, detail=reason) is not None:

@@ -7,6 +7,7 @@ exits when the test writes an exit status into its release file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -39,7 +40,8 @@ import json, os, sys, time
 out = sys.argv[1]
 with open(out + ".part", "w") as f:
     json.dump({"argv": sys.argv[2:], "token": os.environ.get("FERRY_TOKEN"),
-               "secret": os.environ.get("FERRY_SESSION_SECRET"), "pid": os.getpid()}, f)
+               "secret": os.environ.get("FERRY_SESSION_SECRET"),
+               "password": os.environ.get("FERRY_SESSION_PASSWORD"), "pid": os.getpid()}, f)
 os.replace(out + ".part", out)
 release = out + ".release"
 deadline = time.monotonic() + 60
@@ -229,6 +231,7 @@ def test_customer_joining_launches_the_viewer_and_its_exit_resets(
                             "--session", sid]
     assert seen["token"] == controller._login.token
     assert seen["secret"] == joined["secret"]  # the same secret the host got
+    assert seen["password"] is None  # the demo group uses no session password
     assert started["pid"] == seen["pid"]
     assert controller.state is AgentState.IN_SESSION
     assert controller.window.state_label.text() == "In session"
@@ -309,5 +312,28 @@ def test_the_countdown_shows_expiry(qtbot, ferry_server_factory, viewers: FakeVi
         assert re.fullmatch(r"Expires in 00:0[0-2]", countdown.text())
         qtbot.waitUntil(lambda: countdown.text() == "Expired", timeout=5000)
         qtbot.waitUntil(lambda: _row_state(controller, code["session_id"]) == "Expired", timeout=3000)
+    finally:
+        controller.shutdown()
+
+
+def test_the_session_password_shown_goes_to_the_viewer(
+        qtbot, ferry_server: RunningServer, viewers: FakeViewers) -> None:
+    client = _client(ferry_server)
+    login = client.login(ferry_server.login_id, ferry_server.password)
+    login = dataclasses.replace(login, options={**login.options, "session_password": True,
+                                                "session_password_mode": "fixed", "session_password_value": "4321"})
+    events = EventLog()
+    recorder = Recorder(events)
+    controller = AgentController(client, login, events, ViewerLauncher(command=viewers.command), BackgroundRunner())
+    qtbot.addWidget(controller.window)
+    try:
+        controller.start()
+        _wait_for_event(qtbot, recorder, "push_connected")
+        code = _issue_code(qtbot, controller, recorder)
+        _join(ferry_server, code["code"])
+        qtbot.waitUntil(viewers.out.exists, timeout=WAIT_MS)
+        assert viewers.seen()["password"] == "4321"  # the viewer mixes it into the session secret
+        viewers.release(0)
+        _wait_for_event(qtbot, recorder, "viewer_exited")
     finally:
         controller.shutdown()
