@@ -36,6 +36,7 @@ from host_module.notice import NoticeWindow
 from host_module.options import HostOptions
 from host_module.permissions import GrantLog, PermissionAsked, customer_log_path
 from host_module.policy import HostPolicy
+from host_module.record_poster import RecordPoster, server_post
 from host_module.recording import RecordingController
 from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
 from input_injection.injector import PynputInjector
@@ -43,6 +44,7 @@ from protocol.crypto import password_secret
 from protocol.events import HandshakeComplete, SessionEnded, SessionLive
 from protocol.session import Role
 from transport.link import LinkConfig, relay_url
+from transport.tls import pinned_session
 from ui.bridge import EventBridge
 
 
@@ -95,6 +97,9 @@ class HostApp:
                             Role.HOST, secret, ticket.ssl_context)
         self.injector = PynputInjector(options.display or "")
         self.grants = GrantLog(ticket.session_id, customer_log_path(), self.bridge.post)
+        self.record = RecordPoster(server_post(
+            lambda: pinned_session(options.server, fingerprint=options.fingerprint, cafile=options.ca_cert),
+            options.server, ticket.session_id, ticket.host_token))
         self._blinder_source = open_windows(options.display)  # read on the video thread
         self._window_lister = open_windows(options.display)  # read by the editor (GUI thread)
         self.blinder_set = BlinderSet(self._blinder_source)
@@ -171,6 +176,7 @@ class HostApp:
 
     def _on_grant_entry(self, entry: dict[str, object]) -> None:
         self._emit(entry)
+        self.record.add(entry)
         for listener in self.on_permission:
             listener(str(entry["kind"]), bool(entry["granted"]))
 
@@ -258,6 +264,7 @@ class HostApp:
         for path in self.recording.stop():
             self._emit({"event": "recording_saved", "path": str(path)})
         self.blinders.close()
+        self.record.close()
         for source in (self._blinder_source, self._window_lister):
             if source is not None:
                 source.close()

@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import host_module.recording
-from protocol.messages import KeyframeRequest, SharingState
+from protocol.messages import KeyframeRequest, PermissionRequest, SharingState
 from tests.e2e.test_host_consent import customer_side, wait_qt
 from tests.xvfb import XvfbDisplay
 from tools.server_process import RunningServer
@@ -80,4 +80,25 @@ def test_the_blinders_button_opens_the_editor_when_the_policy_offers_blinders(
         wait_qt(qtbot, lambda: side.app.blinders.editor is not None and side.app.blinders.editor.isVisible())
     finally:
         side.app.blinders.close()
+        side.close()
+
+
+def test_grants_reach_the_session_record_on_the_server(server: RunningServer, xvfb: XvfbDisplay,
+                                                        qtbot: QtBot) -> None:
+    side = customer_side(server, xvfb.name, {"recording_customer": False}, accept=True)
+    token = server.login()
+    path = server.api(f"/api/v1/me/history/{side.app.ticket.session_id}")
+
+    def events() -> list[dict[str, object]]:
+        with server.session() as http:
+            answer = http.get(path, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        return list(answer.json()["events"])
+
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.viewer.send(PermissionRequest(5, "recording", ""))
+        wait_qt(qtbot, lambda: any(e["kind"] == "recording" for e in events()), timeout=10)
+        [recorded] = [e for e in events() if e["kind"] == "recording"]
+        assert recorded["granted"] is False and recorded["by"] == "policy"
+    finally:
         side.close()
