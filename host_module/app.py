@@ -160,7 +160,9 @@ class HostApp:
             self.recording.start(consented=False)  # allowed without asking: recording_consent is off
 
     def _on_permission_granted(self, kind: str, granted: bool) -> None:
-        """The customer (or the policy) answered a recording request: start or stop the recording."""
+        """A recording request answered: start or stop the recording; the agent's blinder menu: the editor."""
+        if kind == "blinders" and granted:
+            self.blinders.open_editor()
         if kind != "recording":
             return
         if granted:

@@ -112,6 +112,7 @@ _CAPABILITY: dict[str, Callable[[HostPolicy], bool]] = {
     "process_end": lambda p: p.process_info,
     "clipboard": lambda p: p.clipboard,
     "system_info": lambda p: p.system_info,
+    "blinders": lambda p: p.blinder,  # the agent's menu opens the customer's blinder editor
 }
 _CONSENT: dict[str, Callable[[HostPolicy], bool]] = {
     "file_send": lambda p: p.control_consent,
@@ -122,6 +123,7 @@ _CONSENT: dict[str, Callable[[HostPolicy], bool]] = {
     "process_end": lambda p: p.control_consent,
     "clipboard": lambda p: p.control_consent,
     "system_info": lambda p: p.control_consent,
+    "blinders": lambda _p: False,  # nothing is shared by it: the customer draws what to hide
 }
 
 

@@ -181,7 +181,7 @@ class BlinderRegions:
 
 
 PERMISSION_KINDS = frozenset({"file_send", "file_receive", "recording", "screen_save", "url_open",
-                              "process_end", "clipboard", "system_info"})
+                              "process_end", "clipboard", "system_info", "blinders"})
 """What a PermissionRequest may ask; the host refuses any other kind."""
 
 _RECT = struct.Struct(">HHHH")

@@ -17,7 +17,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
 from protocol.errors import MessageDecodeError
 from protocol.events import HandshakeComplete, SessionLive
-from protocol.messages import BlinderRegions, ChatLine, ControlGrant, ControlRevoke, HostInfo, Message, unpack_rects
+from protocol.messages import (
+    BlinderRegions,
+    ChatLine,
+    ControlGrant,
+    ControlRevoke,
+    HostInfo,
+    Message,
+    PermissionDecision,
+    PermissionRequest,
+    unpack_rects,
+)
 from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from ui.widgets import group_code
@@ -61,6 +71,7 @@ class ViewerWindow(QMainWindow):
         self._bridge = EventBridge(self)
         self._latest = LatestFrame()
         self._ended = False
+        self._requests = 0  # PermissionRequest ids this window has used
         self._frames_shown = 0
         self._fps_mark = (time.monotonic(), 0)
         self.view = FrameView(self)
@@ -80,11 +91,15 @@ class ViewerWindow(QMainWindow):
         self.request_control_action = QAction(self.tr("Request control"), self)
         self.request_control_action.triggered.connect(self._on_request_control_triggered)
         self.request_control_action.setEnabled(False)
+        self.blinders_action = QAction(self.tr("Ask the customer to hide parts of the screen"), self)
+        self.blinders_action.triggered.connect(self._on_blinders_triggered)
+        self.blinders_action.setEnabled(False)
         self.end_action = QAction(self.tr("End session"), self)
         self.end_action.setShortcut(QKeySequence(END_SHORTCUT))
         self.end_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.end_action.triggered.connect(self._on_end_triggered)
         bar.addAction(self.request_control_action)
+        bar.addAction(self.blinders_action)
         bar.addAction(self.end_action)
         self.addToolBar(bar)
 
@@ -139,6 +154,9 @@ class ViewerWindow(QMainWindow):
             self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + self.tr("Ferry viewer"))
         elif isinstance(message, BlinderRegions):
             self._show_blinders(message)
+        elif isinstance(message, PermissionDecision) and message.kind == "blinders":
+            self._set_status(self.tr("The customer is choosing what to hide.") if message.granted
+                             else self.tr("Blinders are not available: {reason}").format(reason=message.reason))
         elif isinstance(message, ChatLine):  # the conversation itself is in the agent app's chat window
             self.statusBar().showMessage(self.tr("Customer: {text}").format(text=message.text), 10000)
 
@@ -162,6 +180,7 @@ class ViewerWindow(QMainWindow):
             self._set_status(self.tr("Waiting for the customer to agree…"))
         elif isinstance(event, SessionLive):
             self.request_control_action.setEnabled(True)
+            self.blinders_action.setEnabled(True)
             self._set_status(self.tr("Live. View only until the customer gives control."))
         elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason)
@@ -172,6 +191,7 @@ class ViewerWindow(QMainWindow):
         self._ended = True
         self.view.input_enabled = False
         self.request_control_action.setEnabled(False)
+        self.blinders_action.setEnabled(False)
         self.end_action.setEnabled(False)
         self._set_status(self.tr("Session ended: {reason}").format(reason=reason))
         self.session_ended.emit(reason)
@@ -186,6 +206,11 @@ class ViewerWindow(QMainWindow):
     def _on_request_control_triggered(self) -> None:
         self._session.request_control()
         self._set_status(self.tr("Control requested; waiting for the customer…"))
+
+    def _on_blinders_triggered(self) -> None:
+        self._requests += 1
+        self._session.send(PermissionRequest(self._requests, "blinders", ""))
+        self._set_status(self.tr("Asked the customer to hide what you must not see…"))
 
     def _on_end_triggered(self) -> None:
         self._session.end("ended by the agent")

@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import host_module.recording
-from protocol.messages import KeyframeRequest, PermissionRequest, SharingState
+from protocol.messages import KeyframeRequest, PermissionDecision, PermissionRequest, SharingState
 from tests.e2e.test_host_consent import customer_side, wait_qt
 from tests.xvfb import XvfbDisplay
 from tools.server_process import RunningServer
@@ -101,4 +101,23 @@ def test_grants_reach_the_session_record_on_the_server(server: RunningServer, xv
         [recorded] = [e for e in events() if e["kind"] == "recording"]
         assert recorded["granted"] is False and recorded["by"] == "policy"
     finally:
+        side.close()
+
+
+@pytest.mark.parametrize("offered", [True, False])
+def test_the_agents_blinder_menu_opens_the_customers_editor_when_offered(
+        server: RunningServer, xvfb: XvfbDisplay, qtbot: QtBot, offered: bool) -> None:
+    side = customer_side(server, xvfb.name, {"blinder": offered, "blinder_autorun": False}, accept=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.viewer.send(PermissionRequest(9, "blinders", ""))
+        wait_qt(qtbot, lambda: side.viewer_events.count(PermissionDecision))
+        [decision] = [e for e in list(side.viewer_events.events) if isinstance(e, PermissionDecision)]
+        assert decision.granted is offered
+        if offered:
+            wait_qt(qtbot, lambda: side.app.blinders.editor is not None and side.app.blinders.editor.isVisible())
+        else:
+            assert side.app.blinders.editor is None and "blinders" in decision.reason
+    finally:
+        side.app.blinders.close()
         side.close()

@@ -32,10 +32,11 @@ def test_a_mistyped_value_counts_as_missing() -> None:
     assert not policy.customer_alert_lock
 
 
-def test_every_permission_kind_is_asked_under_the_default_policy_except_recording() -> None:
+def test_every_permission_kind_is_asked_under_the_default_policy_except_recording_and_blinders() -> None:
     policy = HostPolicy.from_answer({})
     rules = {kind: policy.permission_rule(kind) for kind in PERMISSION_KINDS}
     assert rules.pop("recording") is Rule.REFUSE  # nobody records unless the policy says so
+    assert rules.pop("blinders") is Rule.GRANT  # the editor opens for the customer, who decides what to hide
     assert set(rules.values()) == {Rule.ASK}
 
 
