@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from host_module.cleanup import receipt_log_path
+
 log = logging.getLogger(__name__)
 ENV_LOG = "FERRY_HOST_LOG"  # where the customer's log goes (tests); default: customer_log_path()
 Emit = Callable[[dict[str, object]], None]
@@ -31,15 +33,10 @@ class PermissionAsked:
 
 
 def customer_log_path(env: dict[str, str] | None = None) -> Path:
-    """The customer's Ferry log: FERRY_HOST_LOG, else the user's state folder (it outlives the module)."""
+    """The customer's Ferry log: FERRY_HOST_LOG, else the one the self-deletion receipt goes to (the user's
+    state folder: it outlives the module)."""
     env = dict(os.environ) if env is None else env
-    if env.get(ENV_LOG):
-        return Path(env[ENV_LOG])
-    if os.name == "nt":
-        base = Path(env.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        base = Path(env.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "ferry" / "ferry-host.log"
+    return Path(env[ENV_LOG]) if env.get(ENV_LOG) else receipt_log_path(env=env)
 
 
 class PendingRequests:

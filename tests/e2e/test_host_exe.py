@@ -92,7 +92,8 @@ class Customer:
     viewer: Child
 
     def receipt(self) -> list[str]:
-        return (self.state / "ferry" / "host.log").read_text(encoding="utf-8").splitlines()
+        lines = (self.state / "ferry" / "host.log").read_text(encoding="utf-8").splitlines()
+        return [line for line in lines if line.startswith("Ferry host ")]  # the log also holds grants
 
     def ended_event(self) -> dict[str, Any]:
         records = [json.loads(line) for line in self.host.seen if line.startswith("{")]
