@@ -19,24 +19,24 @@
         <translation>서버가 로그인을 종료했습니다</translation>
     </message>
     <message>
-        <location filename="../../agent/app.py" line="308"/>
+        <location filename="../../agent/app.py" line="309"/>
         <source>The viewer crashed.</source>
         <translation>뷰어가 비정상 종료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/app.py" line="310"/>
+        <location filename="../../agent/app.py" line="311"/>
         <source>The viewer exited with code {0}.</source>
         <translation>뷰어가 종료되었습니다(종료 코드 {0}).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../agent/app.py" line="373"/>
+        <location filename="../../agent/app.py" line="374"/>
         <source>You were logged out after %n minute(s) without activity. Log in again to continue.</source>
         <translation>
             <numerusform>%n분 동안 사용하지 않아 로그아웃되었습니다. 계속하려면 다시 로그인하십시오.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../agent/app.py" line="378"/>
+        <location filename="../../agent/app.py" line="379"/>
         <source>Your login has ended ({0}). Log in again to continue.</source>
         <translation>로그인이 종료되었습니다({0}). 계속하려면 다시 로그인하십시오.</translation>
     </message>
@@ -468,7 +468,7 @@ The code works for a few minutes only.</source>
 <context>
     <name>HostDialogs</name>
     <message>
-        <location filename="../../host_module/app.py" line="285"/>
+        <location filename="../../host_module/app.py" line="294"/>
         <location filename="../../host_module/dialogs.py" line="29"/>
         <source>Ferry remote support</source>
         <translation>Ferry 원격지원</translation>
@@ -591,12 +591,12 @@ The code works for a few minutes only.</source>
 <context>
     <name>HostErrors</name>
     <message>
-        <location filename="../../host_module/app.py" line="63"/>
+        <location filename="../../host_module/app.py" line="65"/>
         <source>The session password has exactly 4 digits. Ask the agent to read it again.</source>
         <translation>세션 비밀번호는 정확히 4자리 숫자입니다. 상담원에게 다시 불러 달라고 하세요.</translation>
     </message>
     <message>
-        <location filename="../../host_module/app.py" line="68"/>
+        <location filename="../../host_module/app.py" line="70"/>
         <source>No session password was typed, so Ferry did not connect. Ask the agent for a new connection code when you are ready.</source>
         <translation>세션 비밀번호를 입력하지 않아 Ferry가 연결하지 않았습니다. 준비되면 상담원에게 새 접속 코드를 요청하세요.</translation>
     </message>
@@ -1411,85 +1411,105 @@ The code works for a few minutes only.</source>
 <context>
     <name>ViewerWindow</name>
     <message>
-        <location filename="../../viewer/window.py" line="69"/>
+        <location filename="../../viewer/window.py" line="80"/>
         <source>Connecting to the relay…</source>
         <translation>중계 서버에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="74"/>
-        <location filename="../../viewer/window.py" line="139"/>
+        <location filename="../../viewer/window.py" line="85"/>
+        <location filename="../../viewer/window.py" line="154"/>
         <source>Ferry viewer</source>
         <translation>Ferry 뷰어</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="79"/>
+        <location filename="../../viewer/window.py" line="90"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="80"/>
+        <location filename="../../viewer/window.py" line="91"/>
         <source>Request control</source>
         <translation>제어권 요청</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="83"/>
+        <location filename="../../viewer/window.py" line="94"/>
+        <source>Ask the customer to hide parts of the screen</source>
+        <translation>고객에게 화면 일부 가리기 요청</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="97"/>
         <source>End session</source>
         <translation>연결 종료</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="133"/>
+        <location filename="../../viewer/window.py" line="148"/>
         <source>You have control of the customer&apos;s mouse and keyboard.</source>
         <translation>고객 PC의 마우스와 키보드를 제어하고 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="137"/>
+        <location filename="../../viewer/window.py" line="152"/>
         <source>View only: the customer has not given control.</source>
         <translation>화면 보기 전용: 고객이 제어권을 허용하지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="143"/>
+        <location filename="../../viewer/window.py" line="158"/>
+        <source>The customer is choosing what to hide.</source>
+        <translation>고객이 가릴 부분을 고르고 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="159"/>
+        <source>Blinders are not available: {reason}</source>
+        <translation>블라인더를 사용할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="161"/>
         <source>Customer: {text}</source>
         <translation>고객: {text}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="152"/>
+        <location filename="../../viewer/window.py" line="170"/>
         <source>The customer hid parts of the screen (hatched).</source>
         <translation>고객이 화면 일부를 가렸습니다(빗금 영역).</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="157"/>
+        <location filename="../../viewer/window.py" line="175"/>
         <source>Waiting for the customer to connect…</source>
         <translation>고객의 접속을 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="159"/>
+        <location filename="../../viewer/window.py" line="177"/>
         <source>Securing the connection…</source>
         <translation>보안 연결을 설정하는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="161"/>
+        <location filename="../../viewer/window.py" line="179"/>
         <source>Security code: {sas}</source>
         <translation>보안 코드: {sas}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="162"/>
+        <location filename="../../viewer/window.py" line="180"/>
         <source>Waiting for the customer to agree…</source>
         <translation>고객의 동의를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="165"/>
+        <location filename="../../viewer/window.py" line="184"/>
         <source>Live. View only until the customer gives control.</source>
         <translation>연결되었습니다. 고객이 제어권을 허용할 때까지 화면 보기만 가능합니다.</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="176"/>
+        <location filename="../../viewer/window.py" line="196"/>
         <source>Session ended: {reason}</source>
         <translation>원격지원이 종료되었습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../viewer/window.py" line="188"/>
+        <location filename="../../viewer/window.py" line="208"/>
         <source>Control requested; waiting for the customer…</source>
         <translation>제어권을 요청했습니다. 고객의 응답을 기다리는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../viewer/window.py" line="213"/>
+        <source>Asked the customer to hide what you must not see…</source>
+        <translation>상담원이 보면 안 되는 부분을 가려 달라고 고객에게 요청했습니다…</translation>
     </message>
 </context>
 </TS>
