@@ -21,6 +21,7 @@ from capture.blinders import BlinderSet
 from capture.screen import Monitor
 from capture.windows import open_windows
 from host_module.blinder_editor import BlinderController
+from host_module.customer_watch import CustomerPointerWatch
 from host_module.dialogs import (
     CodeDialog,
     PasswordDialog,
@@ -40,6 +41,7 @@ from host_module.record_poster import RecordPoster, server_post
 from host_module.recording import RecordingController
 from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
 from input_injection.injector import PynputInjector
+from input_injection.pointer import pointer_reader
 from protocol.crypto import password_secret
 from protocol.events import HandshakeComplete, SessionEnded, SessionLive
 from protocol.session import Role
@@ -107,6 +109,8 @@ class HostApp:
         self.notice.blinders_requested.connect(self.blinders.open_editor)
         self.session = HostSession(config, options.display, self.injector, self.bridge.post, self.policy,
                                    grants=self.grants, blinders=self.blinder_set)
+        self.customer_watch = None if self.policy.simultaneous_control else CustomerPointerWatch(
+            pointer_reader(options.display), lambda: self.injector.last_target, self.session.note_customer_input)
         self.recording = RecordingController(self.policy, request_keyframe=self.session.pump.request_keyframe)
         self.session.pump.add_packet_listener(self.recording.on_packet)
         self.recording.recording_changed.connect(self._on_recording_changed)
@@ -156,6 +160,8 @@ class HostApp:
         self.notice.show_live()
         self._emit({"event": "live"})
         self.blinders.sharing_started()  # outlines on; the editor once when blinder_autorun applies
+        if self.customer_watch is not None:
+            self.customer_watch.start()  # without simultaneous_control the customer's moves hold the agent's
         if self.policy.recording_customer and not self.recording.needs_consent:
             self.recording.start(consented=False)  # allowed without asking: recording_consent is off
 
@@ -262,6 +268,8 @@ class HostApp:
             return
         self.ended_reason = reason
         self.ended_on_error = failed
+        if self.customer_watch is not None:
+            self.customer_watch.stop()
         self.session.close()
         for path in self.recording.stop():
             self._emit({"event": "recording_saved", "path": str(path)})

@@ -70,9 +70,11 @@ class PynputInjector:
         self._buttons = {number: getattr(buttons, name) for number, name in _BUTTON_NAMES.items()}
         self._errors = _backend_errors(self._keyboard)
         self._typer = XTestTyper(display) if _ON_X11 else None
+        self.last_target: tuple[int, int] | None = None  # where our last move put the pointer
 
     def move(self, x: int, y: int) -> None:
         """Move the pointer to (x, y) (XTEST motion)."""
+        self.last_target = (x, y)  # first: a watcher that reads the pointer mid-move must not take it for the customer
         with self._translating("move the pointer"):
             self._mouse.position = (x, y)
 

@@ -6,6 +6,8 @@ The HostApp runs in-process with a real viewer (tests/e2e/test_host_consent.py `
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import av
@@ -13,7 +15,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import host_module.recording
-from protocol.messages import KeyframeRequest, PermissionDecision, PermissionRequest, SharingState
+from protocol.messages import (
+    ControlGrant,
+    KeyframeRequest,
+    PermissionDecision,
+    PermissionRequest,
+    PointerMove,
+    SharingState,
+)
 from tests.e2e.test_host_consent import customer_side, wait_qt
 from tests.xvfb import XvfbDisplay
 from tools.server_process import RunningServer
@@ -120,4 +129,28 @@ def test_the_agents_blinder_menu_opens_the_customers_editor_when_offered(
             assert side.app.blinders.editor is None and "blinders" in decision.reason
     finally:
         side.app.blinders.close()
+        side.close()
+
+
+@pytest.mark.parametrize("simultaneous", [False, True])
+def test_the_customers_own_mouse_holds_the_agents_input_without_simultaneous_control(
+        server: RunningServer, xvfb: XvfbDisplay, qtbot: QtBot, simultaneous: bool) -> None:
+    side = customer_side(server, xvfb.name, {"simultaneous_control": simultaneous, "control_consent": False},
+                         accept=True, grant_control=True)
+    try:
+        wait_qt(qtbot, lambda: side.viewer_events.count(DecodedFrame))
+        side.viewer.request_control()
+        wait_qt(qtbot, lambda: side.viewer_events.count(ControlGrant))
+        qtbot.wait(200)
+        customer = subprocess.run(["xdotool", "mousemove", "40", "40"], env={**os.environ, "DISPLAY": xvfb.name},
+                                  check=False, timeout=10)
+        assert customer.returncode == 0
+        if not simultaneous:
+            assert side.app.customer_watch is not None
+            wait_qt(qtbot, lambda: side.app.customer_watch is not None and side.app.customer_watch.noticed, timeout=5)
+        dropped = side.app.session.gate.dropped
+        side.viewer.send(PointerMove(700, 500))
+        qtbot.wait(300)
+        assert (side.app.session.gate.dropped > dropped) is not simultaneous
+    finally:
         side.close()
