@@ -33,10 +33,12 @@ from resources.translations import build
 from server.accounts import create_agent
 from server.models import Company, Group, GroupOption, LicenceKind, User
 from tests.integration.db_rig import ServerRig, serving
+from tests.unit import test_agent_credentials
 from tests.unit.test_agent_credentials import NO_STORE, LockedKeyring, MemoryKeyring
 from ui.i18n import install_translators
 
 pytestmark = pytest.mark.integration
+memory_keyring = test_agent_credentials.memory_keyring  # the in-memory password store fixture
 
 PASSWORD = "Good-pass-47"
 WAIT_MS = 20_000
@@ -89,15 +91,6 @@ def config_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "agent.toml"
     monkeypatch.setenv("FERRY_AGENT_CONFIG", str(path))
     return path
-
-
-@pytest.fixture()
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
 
 
 class Dialogs:
