@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 from collections.abc import Collection
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, literal, select, update
 from sqlalchemy.orm import Session
 
 from server.errors import (
@@ -35,7 +35,6 @@ from server.login_rules import (
     normalise_mac,
     password_expired,
     register_failure,
-    register_success,
 )
 from server.models import (
     Company,
@@ -168,18 +167,56 @@ def check_credentials(
         error = _locked_error(status, now)
         return LoginResult.LOCKED, error.detail, error
     if not verify_password(user.password_hash, password):
-        state = register_failure(state, now, policy)
-        user.failed_logins, user.locked_at = state.failures, state.locked_at
+        state = _count_failure(db, user, now, policy)
         if state.locked_at is not None:
             error = _locked_error(is_locked(state, now, policy), now)
             return LoginResult.FAILED, f"Wrong password ({state.failures} in a row): account locked.", error
         return LoginResult.FAILED, f"Wrong password ({state.failures} in a row).", NotAuthenticatedError(
             WRONG_CREDENTIALS)
-    state = register_success(state)
-    user.failed_logins, user.locked_at = state.failures, state.locked_at
+    if not _count_success(db, user):  # a parallel attempt locked the account meanwhile
+        error = _locked_error(is_locked(LockoutState(policy.max_failures, now), now, policy), now)
+        return LoginResult.LOCKED, error.detail, error
     if needs_rehash(user.password_hash):  # made with older Argon2 parameters: move it to the current ones
         user.password_hash = hash_password(password)
     return None, "", None
+
+
+_NO_SYNC = {"synchronize_session": False}  # the attributes are expired instead
+
+
+def _same_lock(user: User) -> ColumnElement[bool]:
+    """The user's row still has the lock state this attempt read (no parallel attempt locked it since)."""
+    return User.locked_at.is_(None) if user.locked_at is None else User.locked_at == user.locked_at
+
+
+def _count_failure(db: Session, user: User, now: datetime.datetime, policy: LockoutPolicy) -> LockoutState:
+    """Count a wrong password in one statement (parallel attempts each count), locking at the limit.
+
+    An expired timed lock starts a new count. The row's new count decides, not what this attempt read.
+    """
+    fresh_count = User.failed_logins + 1 if user.locked_at is None else literal(1)
+    failures = db.execute(update(User).where(User.id == user.id, _same_lock(user))
+                          .values(failed_logins=fresh_count, locked_at=None).returning(User.failed_logins),
+                          execution_options=_NO_SYNC).scalar_one_or_none()
+    if failures is None:  # a parallel attempt locked the account or started a new count first: count on it
+        failures = db.execute(update(User).where(User.id == user.id)
+                              .values(failed_logins=User.failed_logins + 1).returning(User.failed_logins),
+                              execution_options=_NO_SYNC).scalar_one()
+    state = register_failure(LockoutState(failures - 1, None), now, policy)
+    if state.locked_at is not None:
+        db.execute(update(User).where(User.id == user.id, User.locked_at.is_(None)).values(locked_at=state.locked_at),
+                   execution_options=_NO_SYNC)
+    db.expire(user, ["failed_logins", "locked_at"])
+    return state
+
+
+def _count_success(db: Session, user: User) -> bool:
+    """Clear the count after a right password, unless a parallel attempt locked the account meanwhile."""
+    cleared = db.execute(update(User).where(User.id == user.id, _same_lock(user))
+                         .values(failed_logins=0, locked_at=None).returning(User.id),
+                         execution_options=_NO_SYNC).scalar_one_or_none()
+    db.expire(user, ["failed_logins", "locked_at"])
+    return cleared is not None
 
 
 def _cut(text: str | None, length: int) -> str | None:
@@ -229,6 +266,14 @@ def _since(token: Token) -> str:
     return f"{where} since {token.created_at.strftime('%Y-%m-%d %H:%M')} UTC"
 
 
+def _take_turns(db: Session, company_id: int) -> None:
+    """Logins of one company that passed their password take turns from here to their commit: a write on the
+    company's row is a row lock on PostgreSQL and the database's write lock on SQLite, so the duplicate-login
+    and licence checks below see every login committed before them."""
+    db.execute(update(Company).where(Company.id == company_id).values(licence_kind=Company.licence_kind),
+               execution_options=_NO_SYNC)
+
+
 def _duplicate_rule(db: Session, user: User, options: EffectiveOptions, connected: Collection[str],
                     now: datetime.datetime) -> tuple[list[Token], ApiError | None]:
     """The duplicate-login rule, decided but not applied: (the older logins to end, or the refusal).
@@ -252,7 +297,6 @@ def _licence_refusal(db: Session, user: User, connected: Collection[str],
     company = db.get_one(Company, user.company_id)
     if company.licence_kind != LicenceKind.CONCURRENT.value or company.licence_count is None:
         return None
-    db.refresh(company, with_for_update=True)  # concurrent logins of one company take turns (PostgreSQL)
     tokens = _live_agent_tokens(db, None, company.id, now)
     others = {token.user_id for token in tokens if token.user_id != user.id and holds_licence(token, connected, now)}
     if len(others) < company.licence_count:
@@ -312,6 +356,7 @@ def login(
     if refusal is not None:
         record_attempt(db, login_id, user, refusal[0], refusal[1].detail, client=client)
         return refusal[1]
+    _take_turns(db, user.company_id)
     options = options_of(db, user)
     to_end, duplicate = _duplicate_rule(db, user, options, connected, now)
     refused = duplicate or _licence_refusal(db, user, connected, now)
