@@ -109,10 +109,9 @@ class ControlGate:
         self._injector.move(*self._position)
 
     def _button(self, x: int, y: int, button: int, pressed: bool) -> None:
-        self._position = self._mapper.map(x, y) if self._mapper else (x, y)
         if not pressed and button not in self._held_buttons:
-            self._injector.move(*self._position)
-            return
+            return  # a release only ever releases what we hold: it neither moves nor clicks
+        self._position = self._mapper.map(x, y) if self._mapper else (x, y)
         self._injector.button(*self._position, button, pressed)
         (self._held_buttons.add if pressed else self._held_buttons.discard)(button)
 
@@ -126,18 +125,22 @@ class ControlGate:
             self._injector.key(keysym, False)
 
     def _key_input(self, keysym: str, pressed: bool, modifiers: int, text: str) -> None:
-        self._sync_modifiers(modifiers, except_bit=modifier_of(keysym))
+        self._sync_modifiers(modifiers, except_bit=modifier_of(keysym), press=pressed)
         if types_text(text, modifiers):
             if pressed:
                 self._injector.type_text(text)
             return
         self._key(keysym, pressed)
 
-    def _sync_modifiers(self, mask: int, except_bit: int) -> None:
+    def _sync_modifiers(self, mask: int, except_bit: int, *, press: bool = True) -> None:
+        """Release held modifiers the mask no longer names; press the ones it names (never for a release event,
+        which only ever releases)."""
         for held in list(self._held_keys):
             bit = modifier_of(held)
             if bit and bit != except_bit and not mask & bit:
                 self._key(held, False)
+        if not press:
+            return
         for bit, keysym in MODIFIER_KEYSYMS.items():
             wanted = mask & bit and bit != except_bit
             if wanted and not any(modifier_of(held) == bit for held in self._held_keys):

@@ -96,8 +96,15 @@ def test_a_release_the_gate_did_not_press_is_not_forwarded() -> None:
     gate, fake = gate_with_fake()
     gate.grant()
     gate.key("Shift_L", False)
-    gate.button(5, 6, 1, False)
-    assert fake.calls == [("move", 5, 6)]
+    gate.button(5, 6, 1, False)  # not even a move: a release only releases
+    assert fake.calls == []
+
+
+def test_a_key_release_never_presses_the_modifiers_it_names() -> None:
+    gate, fake = gate_with_fake()
+    gate.grant()
+    gate.key_input("a", False, Modifier.CTRL | Modifier.ALT | Modifier.META, "")
+    assert fake.calls == []  # a forged release cannot hold Ctrl, Alt or Super down
 
 
 def test_coordinates_are_clamped_to_the_shared_monitor() -> None:
