@@ -33,7 +33,15 @@ from server.admin.schemas import (
     UserPage,
     UserUpdate,
 )
-from server.admin.scope import forbidden, group_in_scope, require_role, role_of, user_in_scope, visible_users
+from server.admin.scope import (
+    admin_target,
+    forbidden,
+    group_in_scope,
+    require_role,
+    role_of,
+    user_in_scope,
+    visible_users,
+)
 from server.admin.validation import display_name
 from server.errors import (
     BadRequestError,
@@ -410,17 +418,9 @@ def delete_user(db: Session, caller: Caller, user_id: int) -> Ended:
     return Ended(user_id, ended, DELETED)
 
 
-def _admin_target(db: Session, caller: Caller, user_id: int, action: str) -> User:
-    require_role(caller, action, Role.COMPANY_ADMIN, Role.GROUP_ADMIN)
-    user = user_in_scope(db, caller, user_id, action)
-    if role_of(caller) is Role.GROUP_ADMIN and user.id != caller.agent.id and user.role != Role.AGENT.value:
-        raise forbidden(caller, f"{action} of a user whose role is {user.role}")
-    return user
-
-
 def set_password(db: Session, caller: Caller, user_id: int, password: str) -> UserOut:
     """An admin sets a user's password by the company's rules; it counts as changed now and unlocks."""
-    user = _admin_target(db, caller, user_id, "set the password")
+    user = admin_target(db, caller, user_id, "set the password")
     _check_password(db, user.company_id, password)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
@@ -431,7 +431,7 @@ def set_password(db: Session, caller: Caller, user_id: int, password: str) -> Us
 
 def unlock_user(db: Session, caller: Caller, user_id: int) -> UserOut:
     """Reset the lock after wrong passwords (company admin; group admin for agents of the group)."""
-    user = _admin_target(db, caller, user_id, "unlock accounts")
+    user = admin_target(db, caller, user_id, "unlock accounts")
     state = reset_lock()
     user.failed_logins, user.locked_at = state.failures, state.locked_at
     return _user_out(db, user)

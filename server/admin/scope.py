@@ -76,3 +76,13 @@ def visible_users(caller: Caller) -> ColumnElement[bool]:
     if role is Role.GROUP_ADMIN and caller.group_id is not None:
         return in_company & (User.group_id == caller.group_id)
     return User.id == caller.agent.id
+
+
+def admin_target(db: Session, caller: Caller, user_id: int, action: str) -> User:
+    """A user an admin acts on (password, unlock, delete, ending logins): a company admin anyone of the company,
+    a group admin the agents of their group and themselves; 404 outside the company, else 403."""
+    require_role(caller, action, Role.COMPANY_ADMIN, Role.GROUP_ADMIN)
+    user = user_in_scope(db, caller, user_id, action)
+    if role_of(caller) is Role.GROUP_ADMIN and user.id != caller.agent.id and user.role != Role.AGENT.value:
+        raise forbidden(caller, f"{action} of a user whose role is {user.role}")
+    return user

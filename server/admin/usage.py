@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from server.accounts import Caller, holds_licence
-from server.admin.scope import require_role, user_in_scope, visible_users
+from server.admin.scope import admin_target, require_role, visible_users
 from server.errors import BadRequestError
 from server.models import Company, Group, LicenceKind, LoginHistory, Role, Token, TokenKind, User, utcnow
 
@@ -116,8 +116,7 @@ def logins_now(db: Session, caller: Caller, connected: Collection[str]) -> list[
 
 def check_logout_target(db: Session, caller: Caller, user_id: int) -> None:
     """Raise unless the caller may end this user's logins (company admin; group admin for their group)."""
-    require_role(caller, "end other users' logins", Role.COMPANY_ADMIN, Role.GROUP_ADMIN)
-    user_in_scope(db, caller, user_id, "end this user's logins")
+    admin_target(db, caller, user_id, "end the logins")
 
 
 def ended_by_admin(reason: str | None) -> str:

@@ -202,6 +202,9 @@ def test_force_logout_scope(rig: Rig) -> None:
     assert done.status_code == 200 and done.json()["ended"] == 1
     assert "Ended by an administrator" in rig.me(token_a).json()["detail"]
     assert rig.me(token_b).status_code == 200
+    peer = rig.user("sc-ga2", "co-sc", "a", Role.GROUP_ADMIN)  # another admin in the group admin's own group
+    above = rig.logout_user(ga, peer)
+    assert above.status_code == 403 and above.json()["code"] == "role_forbidden"
 
 
 def _history(rig: Rig, token: str, **params: Any) -> list[dict[str, Any]]:
