@@ -12,6 +12,7 @@ from server.accounts import force_logout
 from server.context import Services
 from server.models import TokenKind
 from server.options import agent_options
+from server.support import end_agent_sessions
 
 
 async def options_changed(services: Services, user_ids: Iterable[int]) -> int:
@@ -31,9 +32,20 @@ async def end_logins(services: Services, user_id: int, token_hashes: Collection[
         await services.hub.end_logins(user_id, token_hashes, reason)
 
 
+async def end_sessions_of(services: Services, user_id: int, reason: str) -> int:
+    """End the user's open sessions (a live one through the relay, which closes both legs); how many."""
+    outcomes = await services.db.call(end_agent_sessions, user_id, reason)
+    for session_id, outcome in outcomes:
+        if not services.relay.request_end(session_id, outcome.reason) and outcome.live:
+            await services.relay.end_unpaired(session_id, outcome.reason)
+    return len(outcomes)
+
+
 async def force_logout_user(services: Services, user_id: int, reason: str,
                             kind: TokenKind | None = TokenKind.AGENT) -> int:
-    """An admin ends a user's logins (agent app by default): revoke, commit, tell at once; how many ended."""
+    """An admin ends a user's logins (agent app by default) and the sessions they run: revoke, commit, tell
+    at once; how many logins ended."""
     ended = await services.db.call(force_logout, user_id, reason, kind)
     await end_logins(services, user_id, ended, reason)
+    await end_sessions_of(services, user_id, reason)
     return len(ended)

@@ -283,3 +283,21 @@ def record_events(db: Session, session_id: str, host_token: str | None, events: 
                             reason=event.reason))
     db.flush()
     return len(list(db.scalars(select(SessionEvent.id).where(SessionEvent.session_id == session_id))))
+
+
+OPEN_STATES = (SessionState.WAITING.value, SessionState.JOINED.value, SessionState.LIVE.value)
+
+
+def end_agent_sessions(db: Session, agent_id: int, reason: str) -> list[tuple[str, EndOutcome]]:
+    """End every session of an agent whose login an administrator ended: (session id, what to do) for each."""
+    rows = db.scalars(select(SupportSession).where(SupportSession.agent_id == agent_id,
+                                                   SupportSession.state.in_(OPEN_STATES))).all()
+    outcomes = []
+    for row in rows:
+        row.end_reason = row.end_reason or reason[:200]
+        if row.state == SessionState.LIVE.value:
+            outcomes.append((row.id, EndOutcome(agent_id, row.end_reason, ended=False, live=True)))
+            continue
+        row.state, row.ended_at, row.live_code = SessionState.ENDED.value, utcnow(), None
+        outcomes.append((row.id, EndOutcome(agent_id, row.end_reason, ended=True, live=False)))
+    return outcomes

@@ -404,14 +404,20 @@ def update_user(db: Session, caller: Caller, user_id: int, body: UserUpdate) -> 
     return _user_out(db, user), Ended(user.id, ended, reason)
 
 
-def delete_user(db: Session, caller: Caller, user_id: int) -> Ended:
-    """Delete a user (their logins end); nobody deletes themselves, a group admin only agents of the group."""
+def check_delete(db: Session, caller: Caller, user_id: int) -> User:
+    """The user the caller may delete: nobody deletes themselves, a group admin only agents of the group."""
     require_role(caller, "delete users", Role.COMPANY_ADMIN, Role.GROUP_ADMIN)
     user = user_in_scope(db, caller, user_id, "delete users")
     if user.id == caller.agent.id:
         raise BadRequestError("You may not delete your own account: ask another administrator to do it.")
     if role_of(caller) is Role.GROUP_ADMIN and user.role != Role.AGENT.value:
         raise forbidden(caller, f"delete a user whose role is {user.role}")
+    return user
+
+
+def delete_user(db: Session, caller: Caller, user_id: int) -> Ended:
+    """Delete a user (their logins end); the rules of ``check_delete``."""
+    user = check_delete(db, caller, user_id)
     ended = force_logout(db, user.id, DELETED)
     db.delete(user)
     _flush(db)

@@ -31,7 +31,7 @@ from server.admin.schemas import (
 from server.admin.validation import LOGO_MAX_BYTES, LOGO_SIGNATURES, LogoError, logo_type
 from server.context import ServicesDep
 from server.errors import ApiError
-from server.notify import end_logins, options_changed
+from server.notify import end_logins, end_sessions_of, options_changed
 from server.routes_api import ERROR_MEANINGS
 from server.schemas import ErrorDetail
 
@@ -206,12 +206,16 @@ async def users_patch(user_id: UserId, body: UserUpdate, caller: AdminDep, servi
     mobile, e-mail, e-mail opt-in and name reading. A changed role or group ends the user's agent logins."""
     user, ended = await services.db.call(directory.update_user, caller, user_id, body)
     await end_logins(services, ended.user_id, ended.tokens, ended.reason)
+    if ended.reason:  # a changed role or group: the sessions it runs end with its logins
+        await end_sessions_of(services, ended.user_id, ended.reason)
     return user
 
 
 @router.delete("/users/{user_id}", status_code=204, responses=error_responses(400, 401, 403, 404, 422))
 async def users_delete(user_id: UserId, caller: AdminDep, services: ServicesDep) -> Response:
-    """Delete a user; their logins end at once (company admin; group admin for agents of the group)."""
+    """Delete a user; their logins and sessions end at once (company admin; group admin for agents of the group)."""
+    await services.db.call(directory.check_delete, caller, user_id)
+    await end_sessions_of(services, user_id, "the agent's account was deleted")
     ended = await services.db.call(directory.delete_user, caller, user_id)
     await end_logins(services, ended.user_id, ended.tokens, ended.reason)
     return Response(status_code=204)

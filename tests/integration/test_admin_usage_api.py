@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
 
 from server.accounts import create_agent, issue_admin_token
 from server.models import Company, LicenceKind, LoginHistory, Role, Token, User
@@ -315,3 +315,31 @@ def test_concurrent_licence_counts_present_logins(rig: Rig) -> None:
     rig.agent_token("lc-ga")  # a fresh login holds a licence for the grace time, socket or not
     holders = rig.get("/licence", boss).json()["holders"]
     assert [holder["login_id"] for holder in holders] == ["lc-ga"]
+
+
+def test_force_logout_ends_the_agents_live_session_too(rig: Rig) -> None:
+    co = rig.company("live")
+    token = rig.agent_token("live-a")
+    boss = rig.admin_token(co.boss)
+    headers = {"Authorization": f"Bearer {token}"}
+    created = rig.http.post(rig.server.api("/api/v1/sessions"), headers=headers, timeout=10).json()
+    joined = rig.http.post(rig.server.api("/api/v1/sessions/join"), json={"code": created["code"]}, timeout=10).json()
+
+    async def leg(role: str, bearer: str) -> Any:
+        url = rig.server.ws_url(f"/relay/{created['session_id']}?role={role}")
+        return await connect(url, ssl=rig.server.ssl_context(), open_timeout=10,
+                             additional_headers={"Authorization": f"Bearer {bearer}"})
+
+    async def scenario() -> None:
+        viewer, host = await leg("viewer", token), await leg("host", joined["host_token"])
+        assert (await next_event(viewer))["event"] == "paired" and (await next_event(host))["event"] == "paired"
+        answer = await asyncio.to_thread(rig.logout_user, boss, co.agent_a, {"reason": "shift over"})
+        assert answer.status_code == 200
+        for ws in (viewer, host):
+            left = await next_event(ws, 10)
+            assert left["event"] == "peer_left" and "shift over" in left["reason"]
+            assert (await closed(ws, 10))[0] == 1000
+
+    asyncio.run(scenario())
+    record = rig.http.get(rig.server.api(f"/api/v1/sessions/{created['session_id']}"), headers=headers, timeout=10)
+    assert record.status_code == 401  # the login has ended; the session record is kept for the history
