@@ -210,6 +210,15 @@ def _count_failure(db: Session, user: User, now: datetime.datetime, policy: Lock
     return state
 
 
+def count_wrong_code(db: Session, user: User, now: datetime.datetime) -> bool:
+    """A wrong e-mailed login code counts like a wrong password (so knowing the password does not give endless
+    code guesses); True when it locked the account."""
+    policy = lockout_policy(db.get_one(Company, user.company_id))
+    if is_locked(LockoutState(user.failed_logins, user.locked_at), now, policy).locked:
+        return True
+    return _count_failure(db, user, now, policy).locked_at is not None
+
+
 def _count_success(db: Session, user: User) -> bool:
     """Clear the count after a right password, unless a parallel attempt locked the account meanwhile."""
     cleared = db.execute(update(User).where(User.id == user.id, _same_lock(user))

@@ -29,7 +29,15 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.accounts import ClientInfo, LoginGrant, SecondStepNeeded, admin_login, issue_admin_token, record_attempt
+from server.accounts import (
+    ClientInfo,
+    LoginGrant,
+    SecondStepNeeded,
+    admin_login,
+    count_wrong_code,
+    issue_admin_token,
+    record_attempt,
+)
 from server.errors import ApiError, ForbiddenError, NotAuthenticatedError
 from server.models import AdminChallenge, LoginResult, TokenKind, User, utcnow
 from server.security import digests_match, new_code
@@ -192,6 +200,9 @@ def finish_admin_login(
     db.refresh(row)
     sentence = refusal_sentence(verdict, MAX_ATTEMPTS - row.attempts)
     user = db.get_one(User, row.user_id)
+    if verdict is Verdict.WRONG and count_wrong_code(db, user, now):
+        sentence = ("Wrong login code, and too many wrong passwords or codes in a row: the account is locked. "
+                    "Ask your company admin to unlock it, or wait for the lock time to pass.")
     record_attempt(db, user.login_id, user, LoginResult.FAILED, f"Second step: {sentence}", client=client,
                    kind=TokenKind.ADMIN)
     return SecondStepFailedError(sentence)

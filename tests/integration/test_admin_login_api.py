@@ -236,7 +236,7 @@ def test_two_step_mails_a_code_that_gives_the_token_once(rig: Rig) -> None:
     assert [row.result for row in rig.admin_history("two-ok")] == ["ok", "failed"]
 
 
-def test_five_wrong_codes_end_the_challenge(rig: Rig) -> None:
+def test_five_wrong_codes_end_the_challenge_and_lock_the_account(rig: Rig) -> None:
     rig.user("two-wrong", two_step=True, email_address="bert@example.com")
     challenge_id, code = rig.start_two_step("two-wrong", "bert@example.com")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
@@ -246,11 +246,13 @@ def test_five_wrong_codes_end_the_challenge(rig: Rig) -> None:
         assert refused.status_code == 401 and refused.json()["code"] == "second_step_failed"
         details.append(refused.json()["detail"])
     assert "4 attempts left" in details[0] and "1 attempt left" in details[3]
-    assert "log in again" in details[4]
+    assert "the account is locked" in details[4]  # wrong codes count like wrong passwords: no endless guessing
     dead = rig.verify(challenge_id, code)
     assert dead.status_code == 401 and "log in again" in dead.json()["detail"]
     assert rig.challenges("two-wrong")[-1].attempts == 5
     assert [row.result for row in rig.admin_history("two-wrong")] == ["failed"] * 6
+    locked = rig.login("two-wrong")
+    assert locked.status_code == 423 and locked.json()["code"] == "account_locked"
 
 
 def test_an_expired_code_is_refused(rig: Rig) -> None:
