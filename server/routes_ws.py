@@ -84,6 +84,10 @@ async def agent_pushes(websocket: WebSocket) -> None:
         await close_quietly(websocket, CLOSE_BAD_TOKEN, ANOTHER_LOGIN)
         return
     services.hub.add(agent_id, websocket, caller.token_hash)
+    if await _agent_caller(services, websocket) is None:  # ended while we admitted it: nobody would close it
+        services.hub.remove(agent_id, websocket)
+        await close_quietly(websocket, CLOSE_BAD_TOKEN, BAD_AGENT_TOKEN)
+        return
     try:
         while True:
             message = await websocket.receive()
