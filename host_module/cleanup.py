@@ -139,9 +139,13 @@ def remove_executable(path: Path) -> bool:
 def _remove_after_exit(path: Path) -> bool:
     """Windows cannot delete a running program: a detached shell deletes it once we have exited."""
     flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    command = f'ping -n 6 127.0.0.1 >nul & del /f /q "{path}"'
-    try:
-        subprocess.Popen(["cmd.exe", "/d", "/c", command], creationflags=flags, close_fds=True,
+    if "%" in str(path) or '"' in str(path):
+        log.warning("Not removing %s: its name holds characters the shell would expand", path)
+        return False
+    system = Path(os.environ.get("SYSTEMROOT") or r"C:\Windows") / "System32"
+    command = f'"{system / "PING.EXE"}" -n 6 127.0.0.1 >nul & del /f /q "{path}"'
+    try:  # full paths: a cmd.exe or ping.exe planted next to the program (e.g. in Downloads) never runs
+        subprocess.Popen([str(system / "cmd.exe"), "/d", "/c", command], creationflags=flags, close_fds=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError as exc:
         log.warning("Could not arrange the removal of %s: %s", path, exc)
