@@ -7,6 +7,7 @@ customer's desktop take the ``xvfb`` fixture for another, fresh display.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 
@@ -43,3 +44,21 @@ def xvfb() -> Iterator[XvfbDisplay]:
     display = start_xvfb()
     yield display
     display.stop()
+
+
+QT_FIXTURES = frozenset({"qtbot", "qapp", "qt_display"})
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Collect each test's cyclic garbage on the main thread when the test ends.
+
+    Left to itself, the collector runs on whichever thread allocates next; a Qt widget among the garbage
+    is then destroyed on a worker thread, and QWidget's destructor waits for the GUI thread to process
+    window events: a later test that keeps the main thread in an asyncio loop while a worker thread
+    collects deadlocks (seen: a login request's thread stuck in ~QWidget). Only tests that made Qt objects
+    pay for a full collection (about 0.15 s each).
+    """
+    yield
+    if QT_FIXTURES.intersection(request.fixturenames):
+        gc.collect()
