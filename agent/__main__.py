@@ -15,6 +15,7 @@ import resources
 from agent.config import config_from_args
 from agent.errors import ConfigError
 from agent.lifecycle import AgentApplication
+from ui.gc_guard import GuiThreadCollector
 from ui.i18n import install_translators, locale_for
 from ui.theme import apply_theme
 
@@ -29,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"ferry-agent: {exc}\n")
         return 2
     app = QApplication(sys.argv[:1])
+    GuiThreadCollector(app).start()  # Qt objects are never destroyed by the collector on a worker thread
     app.setApplicationName("Ferry agent")
     app.setOrganizationName("Ferry")
     app.setQuitOnLastWindowClosed(False)

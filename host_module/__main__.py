@@ -56,9 +56,11 @@ def _run(argv: Sequence[str], cleanup: Cleanup) -> int:
     from host_module.policy import HostPolicy
     from input_injection.errors import InjectionError
     from transport.tls import TlsError
+    from ui.gc_guard import GuiThreadCollector
     from ui.i18n import install_translators
 
     app = QApplication(sys.argv[:1])
+    GuiThreadCollector(app).start()  # Qt objects are never destroyed by the collector on a worker thread
     install_translators(app, Path(resources.__path__[0]) / "translations")
     app.setQuitOnLastWindowClosed(False)
     try:

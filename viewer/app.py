@@ -225,8 +225,12 @@ def _application() -> QCoreApplication:
     from PySide6.QtWidgets import QApplication
 
     import resources
+    from ui.gc_guard import GuiThreadCollector
     from ui.i18n import install_translators
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if existing is None:
+        GuiThreadCollector(app).start()  # Qt objects are never destroyed by the collector on a worker thread
     install_translators(app, Path(resources.__path__[0]) / "translations")
     return app
