@@ -45,12 +45,14 @@ def _live_then_ended(server: RunningServer) -> str:
     """Pair both relay legs of a fresh session (so it has a start time), then end it; its id."""
     issued = issue_code(server)
     ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    secured = threading.Barrier(3, timeout=20)
-    ended = threading.Event()
+    handshakes: list[object] = []
+    secured, ended = threading.Event(), threading.Event()
 
-    def on_event(event: object) -> None:
+    def on_event(event: object) -> None:  # on the links' network thread: never block it
         if isinstance(event, HandshakeComplete):
-            secured.wait()
+            handshakes.append(event)
+            if len(handshakes) == 2:
+                secured.set()
         elif isinstance(event, SessionEnded):
             ended.set()
 
@@ -61,7 +63,7 @@ def _live_then_ended(server: RunningServer) -> str:
     host.start()
     viewer.start()
     try:
-        secured.wait()
+        assert secured.wait(20), "the two ends did not complete the handshake"
         host.end("ended by the customer")
         assert ended.wait(10)
     finally:
