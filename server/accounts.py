@@ -248,11 +248,16 @@ def _account_expired(user: User, now: datetime.datetime) -> AccountExpiredError 
     return AccountExpiredError(f"This account ended on {day} (UTC): ask your administrator to extend it.")
 
 
+def live_tokens(now: datetime.datetime, kind: TokenKind | None = TokenKind.AGENT) -> ColumnElement[bool]:
+    """A WHERE clause for tokens that still work at ``now`` (of one kind, or any): not revoked, not expired."""
+    alive = Token.revoked.is_(False) & (Token.expires_at > now)
+    return alive if kind is None else alive & (Token.kind == kind.value)
+
+
 def _live_agent_tokens(db: Session, user_ids: Collection[int] | None, company_id: int,
                        now: datetime.datetime) -> list[Token]:
     query = (select(Token).join(User, User.id == Token.user_id)
-             .where(Token.kind == TokenKind.AGENT.value, Token.revoked.is_(False), Token.expires_at > now,
-                    User.company_id == company_id))
+             .where(live_tokens(now), User.company_id == company_id))
     if user_ids is not None:
         query = query.where(Token.user_id.in_(user_ids))
     return list(db.scalars(query))
@@ -456,9 +461,7 @@ def logout(db: Session, token_hash: str) -> None:
 
 def force_logout(db: Session, user_id: int, reason: str, kind: TokenKind | None = None) -> tuple[str, ...]:
     """End every live login of a user (of one kind, or all); the digests, to tell and close their sockets."""
-    query = select(Token).where(Token.user_id == user_id, Token.revoked.is_(False), Token.expires_at > utcnow())
-    if kind is not None:
-        query = query.where(Token.kind == kind.value)
+    query = select(Token).where(Token.user_id == user_id, live_tokens(utcnow(), kind))
     return revoke(list(db.scalars(query)), reason)
 
 

@@ -14,8 +14,9 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.accounts import live_tokens
 from server.errors import ForbiddenError
-from server.models import SessionState, SupportSession, Token, TokenKind, User, utcnow
+from server.models import SessionState, SupportSession, Token, User, utcnow
 from server.options import options_of
 
 
@@ -41,8 +42,7 @@ class Member:
 def _states(db: Session, user_ids: list[int], connected: Collection[str]) -> dict[int, AgentState]:
     now = utcnow()
     online = set(db.scalars(select(Token.user_id).where(
-        Token.user_id.in_(user_ids), Token.kind == TokenKind.AGENT.value, Token.revoked.is_(False),
-        Token.expires_at > now, Token.token_hash.in_(list(connected)))))
+        Token.user_id.in_(user_ids), live_tokens(now), Token.token_hash.in_(list(connected)))))
     busy = set(db.scalars(select(SupportSession.agent_id).where(
         SupportSession.agent_id.in_(user_ids),
         SupportSession.state.in_((SessionState.JOINED.value, SessionState.LIVE.value)))))

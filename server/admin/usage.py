@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from server.accounts import Caller, holds_licence
+from server.accounts import Caller, holds_licence, live_tokens
 from server.admin.scope import admin_target, require_role, visible_users
 from server.errors import BadRequestError
 from server.models import Company, Group, LicenceKind, LoginHistory, Role, Token, TokenKind, User, utcnow
@@ -102,7 +102,7 @@ def _live_tokens(now: datetime.datetime) -> Select[Token, User, str]:
     """Live agent-app tokens with their user and group name, newest first."""
     return (select(Token, User, Group.name).join(User, User.id == Token.user_id)
             .outerjoin(Group, Group.id == User.group_id)
-            .where(Token.kind == TokenKind.AGENT.value, Token.revoked.is_(False), Token.expires_at > now)
+            .where(live_tokens(now))
             .order_by(Token.created_at.desc(), Token.id.desc()))
 
 
