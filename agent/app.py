@@ -88,6 +88,7 @@ class AgentController(QObject):
         self._book = SessionBook()
         self._state = AgentState.AGENT_WAITING
         self._options = AgentOptions.from_options(login.options)
+        self._raw_options: dict[str, object] = dict(login.options)
         self._own_desk = desk is None
         self._desk = desk or SupportLogDesk(self)
         self._auto_code_pending = False
@@ -170,6 +171,7 @@ class AgentController(QObject):
 
     def _apply_options(self, options: dict[str, object]) -> None:
         self._options = AgentOptions.from_options(options)
+        self._raw_options = dict(options)
         self.chat.set_options(options)
         self._events.record("options_changed")
         self._follow_options()
@@ -272,7 +274,7 @@ class AgentController(QObject):
         self._refresh()
         self._launcher.launch(ViewerRequest(self._login.server_url, self._client.tls, sid,
                                             self._login.token, record.secret,
-                                            password=record.session_password))
+                                            password=record.session_password, policy=dict(self._raw_options)))
 
     def _server_ended(self, sid: str, reason: str) -> None:
         if self._apply(sid, Event.SERVER_ENDED, detail=reason) is not None:

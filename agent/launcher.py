@@ -29,6 +29,7 @@ VIEWER_COMMAND: list[str] | None = None
 ENV_TOKEN = "FERRY_TOKEN"
 ENV_SECRET = "FERRY_SESSION_SECRET"
 ENV_PASSWORD = "FERRY_SESSION_PASSWORD"  # the 4-digit session password, when the session uses one
+ENV_POLICY = "FERRY_VIEWER_POLICY"  # the agent's effective options as JSON (viewer.policy)
 ENV_STDIO = "FERRY_VIEWER_STDIO"  # events as JSON lines on stdout, commands on stdin (viewer.options)
 SESSION_PROPERTY = "ferry_session_id"
 CHAT_EVENT_PREFIX = '{"event": "chat",'
@@ -44,6 +45,7 @@ class ViewerRequest:
     token: str = dataclasses.field(repr=False)
     secret: str = dataclasses.field(repr=False)
     password: str = dataclasses.field(default="", repr=False)  # the session password the agent reads out
+    policy: dict[str, object] = dataclasses.field(default_factory=dict)  # the agent's effective options
 
     def arguments(self) -> list[str]:
         """The viewer's command-line arguments (no secrets)."""
@@ -87,6 +89,7 @@ class ViewerLauncher(QObject):
         else:
             env.remove(ENV_PASSWORD)  # never one inherited from the agent's own environment
         env.insert(ENV_STDIO, "1")
+        env.insert(ENV_POLICY, json.dumps(request.policy))
         process = QProcess(self)
         process.setProgram(program)
         process.setArguments([*prefix, *request.arguments()])

@@ -40,6 +40,7 @@ from host_module.policy import HostPolicy
 from host_module.record_poster import RecordPoster, server_post
 from host_module.recording import RecordingController
 from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
+from host_module.tools import install_tools
 from input_injection.injector import PynputInjector
 from input_injection.pointer import pointer_reader
 from protocol.crypto import password_secret
@@ -123,6 +124,13 @@ class HostApp:
         self.opened_pages: list[str] = []
         self.ended_reason: str | None = None
         self.ended_on_error = False
+        self.gui_handlers: dict[type, list[Callable[[object], None]]] = {}  # tools' events, on the GUI thread
+        self.on_finish: list[Callable[[], None]] = []  # tools' clean-up when the session ends
+        self.tools = install_tools(self)
+
+    def on_gui(self, event_type: type, handler: Callable[[object], None]) -> None:
+        """Call ``handler(event)`` on the GUI thread for every ``event_type`` posted to ``bridge``."""
+        self.gui_handlers.setdefault(event_type, []).append(handler)
 
     def start(self) -> None:
         self.notice.show()
@@ -134,6 +142,11 @@ class HostApp:
         emit_json(self.options.events_stdout, record)
 
     def _on_bridge_posted(self, event: object) -> None:
+        self._on_session_event(event)
+        for handler in self.gui_handlers.get(type(event), ()):
+            handler(event)
+
+    def _on_session_event(self, event: object) -> None:
         if isinstance(event, ConsentNeeded):
             self._ask_consent(event.sas)
         elif isinstance(event, ControlAsked):
@@ -274,6 +287,8 @@ class HostApp:
         for path in self.recording.stop():
             self._emit({"event": "recording_saved", "path": str(path)})
         self.blinders.close()
+        for clean_up in self.on_finish:
+            clean_up()
         self.record.close()
         for source in (self._blinder_source, self._window_lister):
             if source is not None:

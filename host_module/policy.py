@@ -52,6 +52,13 @@ class HostPolicy:
     end_notice_page: bool = True
     end_popup_url: str = ""
     session_password: bool = False
+    laser_pointer: bool = True
+    drawing: bool = True
+    send_ctrl_alt_del: bool = True
+    clipboard_auto_sync: bool = False
+    screenshot_mode: bool = True
+    auto_reconnect: bool = True
+    transfer_auto_accept: bool = False
 
     @classmethod
     def from_answer(cls, answer: Mapping[str, object] | None) -> HostPolicy:
@@ -113,6 +120,8 @@ _CAPABILITY: dict[str, Callable[[HostPolicy], bool]] = {
     "clipboard": lambda p: p.clipboard,
     "system_info": lambda p: p.system_info,
     "blinders": lambda p: p.blinder,  # the agent's menu opens the customer's blinder editor
+    "session_transfer": _always,  # session_transfer / session_share are enforced by the server and viewer
+    "session_share": _always,
 }
 _CONSENT: dict[str, Callable[[HostPolicy], bool]] = {
     "file_send": lambda p: p.control_consent,
@@ -124,6 +133,8 @@ _CONSENT: dict[str, Callable[[HostPolicy], bool]] = {
     "clipboard": lambda p: p.control_consent,
     "system_info": lambda p: p.control_consent,
     "blinders": lambda _p: False,  # nothing is shared by it: the customer draws what to hide
+    "session_transfer": lambda p: not p.transfer_auto_accept,
+    "session_share": lambda p: not p.transfer_auto_accept,
 }
 
 

@@ -114,6 +114,7 @@ class HostSession:
         self._input_held = False
         self._customer_until = 0.0
         self._chat_listeners: list[Callable[[ChatLine], None]] = []
+        self._tool_handlers: dict[type, list[Callable[[object], None]]] = {}
 
     @property
     def policy(self) -> HostPolicy:
@@ -191,6 +192,21 @@ class HostSession:
         if not self._policy.simultaneous_control:
             self._customer_until = time.monotonic() + CUSTOMER_HOLD_S
 
+    def add_handler(self, message_type: type, handler: Callable[[object], None]) -> None:
+        """Also call ``handler(message)`` (from the network thread) for every ``message_type`` the viewer sends.
+
+        Tools (host_module.tools) register here; a handler must not block (hand work to a thread or the
+        GUI through the app's bridge) and must enforce the policy and the customer's grants itself.
+        """
+        self._tool_handlers.setdefault(message_type, []).append(handler)
+
+    def send(self, message: Message) -> bool:
+        """Send ``message`` to the viewer while the session is live; False when it cannot go."""
+        if not self.live:
+            return False
+        self.link_send(message)
+        return True
+
     def add_chat_listener(self, listener: Callable[[ChatLine], None]) -> None:
         """Also call ``listener(line)`` (from the network thread) for every chat line of the agent."""
         self._chat_listeners.append(listener)
@@ -229,6 +245,8 @@ class HostSession:
         if isinstance(event, ChatLine):
             for listener in self._chat_listeners:
                 listener(event)
+        for tool_handler in self._tool_handlers.get(type(event), ()):
+            tool_handler(event)
         if isinstance(event, UI_EVENTS):
             self._on_event(event)
 

@@ -181,7 +181,8 @@ class BlinderRegions:
 
 
 PERMISSION_KINDS = frozenset({"file_send", "file_receive", "recording", "screen_save", "url_open",
-                              "process_end", "clipboard", "system_info", "blinders"})
+                              "process_end", "clipboard", "system_info", "blinders", "session_transfer",
+                              "session_share"})
 """What a PermissionRequest may ask; the host refuses any other kind."""
 
 _RECT = struct.Struct(">HHHH")
@@ -210,6 +211,183 @@ class ChatLine:
     text: str
     sender: str
     sent_ms: int = 0
+
+
+# --- viewer tools (issue 6) ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileOffer:
+    """The sender offers a file: ``name`` is a bare file name (the receiver sanitises it again),
+    ``sha256`` the digest of the whole file, checked by the receiver at the end."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_OFFER
+    transfer_id: int
+    name: str
+    size: int
+    sha256: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileAccept:
+    """The receiver takes the offered file from ``offset`` (the bytes it already holds, for a resume)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_ACCEPT
+    transfer_id: int
+    offset: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileChunk:
+    """``data`` of the file at byte ``offset``."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_CHUNK
+    transfer_id: int
+    offset: int
+    data: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileAck:
+    """The receiver holds the first ``received`` bytes (flow control and progress)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_ACK
+    transfer_id: int
+    received: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileResult:
+    """The receiver's last word: the file is whole at its final name (``ok``), or why it is not."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_RESULT
+    transfer_id: int
+    ok: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileCancel:
+    """Either side stops a transfer; nothing is left at the final name."""
+
+    TYPE: ClassVar[MessageType] = MessageType.FILE_CANCEL
+    transfer_id: int
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClipboardData:
+    """Clipboard content: ``mime`` "text/plain" (UTF-8) or "image/png"."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CLIPBOARD_DATA
+    mime: str
+    data: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ToolRequest:
+    """The viewer asks the host to do ``tool`` (system_info, process_list, process_end, url_open,
+    ctrl_alt_del, clipboard_get, handover, …) with ``argument`` (text or JSON); one ToolResult answers."""
+
+    TYPE: ClassVar[MessageType] = MessageType.TOOL_REQUEST
+    request_id: int
+    tool: str
+    argument: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ToolResult:
+    """The host's answer to a ToolRequest: ``body`` is the result (text or JSON), or why it failed."""
+
+    TYPE: ClassVar[MessageType] = MessageType.TOOL_RESULT
+    request_id: int
+    tool: str
+    ok: bool
+    body: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LaserPointer:
+    """Show (or hide) the agent's laser dot at host pixel (x, y) on the customer's screen."""
+
+    TYPE: ClassVar[MessageType] = MessageType.LASER_POINTER
+    x: int
+    y: int
+    visible: bool = True
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DrawStroke:
+    """A pen stroke drawn on the customer's screen: ``points`` packed by pack_points (host pixels),
+    ``color`` 0xRRGGBBAA, ``width`` in pixels. A stroke id sent again extends that stroke."""
+
+    TYPE: ClassVar[MessageType] = MessageType.DRAW_STROKE
+    stroke_id: int
+    color: int
+    width: int
+    points: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DrawCommand:
+    """``action`` "undo" (the last stroke) or "clear" (every stroke) on the customer's overlay."""
+
+    TYPE: ClassVar[MessageType] = MessageType.DRAW_COMMAND
+    action: str
+    stroke_id: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CursorTrace:
+    """Where the customer's pointer was (host pixels, pack_points), oldest first."""
+
+    TYPE: ClassVar[MessageType] = MessageType.CURSOR_TRACE
+    points: bytes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MonitorList:
+    """The customer's monitors (pack_rects, in order) and which is shared (-1: all of them)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.MONITOR_LIST
+    monitors: bytes
+    current: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MonitorSelect:
+    """The viewer asks to share monitor ``index`` of the MonitorList (-1: all of them)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.MONITOR_SELECT
+    index: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VideoMode:
+    """``mode`` "video" or "stills" (screenshot mode: a still every few seconds); the viewer asks,
+    the host says what it does and why (``reason``)."""
+
+    TYPE: ClassVar[MessageType] = MessageType.VIDEO_MODE
+    mode: str
+    reason: str = ""
+
+
+_POINT = struct.Struct(">HH")
+MAX_POINTS = 4096
+
+
+def pack_points(points: Sequence[tuple[int, int]]) -> bytes:
+    """(x, y) points (each 0..65535, at most MAX_POINTS) as DrawStroke.points / CursorTrace.points."""
+    if len(points) > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS} points")
+    return b"".join(_POINT.pack(*point) for point in points)
+
+
+def unpack_points(data: bytes) -> list[tuple[int, int]]:
+    """The points of pack_points; MessageDecodeError when the bytes are not whole points."""
+    if len(data) % _POINT.size or len(data) > _POINT.size * MAX_POINTS:
+        raise MessageDecodeError("points: not a whole number of points (or too many)")
+    return [_POINT.unpack_from(data, offset) for offset in range(0, len(data), _POINT.size)]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -254,6 +432,22 @@ Message = (
     | SharingState
     | BlinderRegions
     | ChatLine
+    | FileOffer
+    | FileAccept
+    | FileChunk
+    | FileAck
+    | FileResult
+    | FileCancel
+    | ClipboardData
+    | ToolRequest
+    | ToolResult
+    | LaserPointer
+    | DrawStroke
+    | DrawCommand
+    | CursorTrace
+    | MonitorList
+    | MonitorSelect
+    | VideoMode
     | SessionEnd
     | Heartbeat
     | ErrorMessage
@@ -277,6 +471,22 @@ MESSAGE_CLASSES: tuple[type[Any], ...] = (
     SharingState,
     BlinderRegions,
     ChatLine,
+    FileOffer,
+    FileAccept,
+    FileChunk,
+    FileAck,
+    FileResult,
+    FileCancel,
+    ClipboardData,
+    ToolRequest,
+    ToolResult,
+    LaserPointer,
+    DrawStroke,
+    DrawCommand,
+    CursorTrace,
+    MonitorList,
+    MonitorSelect,
+    VideoMode,
     SessionEnd,
     Heartbeat,
     ErrorMessage,

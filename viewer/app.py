@@ -30,6 +30,7 @@ from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
 from viewer.control import ChatSender, CommandReader, chat_record
 from viewer.options import ExitCode, FrameTap, ViewerOptions, load_frame_tap
+from viewer.policy import ViewerPolicy
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def run_window(options: ViewerOptions) -> int:
     app = _application()
     watcher = SessionWatcher(options)
     session = watcher.attach(ViewerSession(link_config(options), watcher, _tap(options)))
-    window = ViewerWindow(session)
+    window = ViewerWindow(session, policy=ViewerPolicy.from_env())
     window.geometry_reported.connect(lambda rect: watcher.printer({"event": "view_geometry", **rect}))
     watcher.forward = window.deliver
     stop_on_signals(window.close)

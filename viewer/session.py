@@ -97,12 +97,20 @@ class ViewerSession:
         self.end_requested = False  # this viewer asked to end the session (see end())
         self.failure: str | None = None  # why the decode thread gave up, if it did
         self.link = SessionLink(link_config, self._on_link_event)
+        self._packet_listeners: list[Callable[[VideoFrame], None]] = []
         self._decoder_thread = threading.Thread(target=self._decode_loop, name="ferry-decode", daemon=True)
 
     def start(self) -> None:
         """Connect and start decoding."""
         self._decoder_thread.start()
         self.link.start()
+
+    def add_packet_listener(self, listener: Callable[[VideoFrame], None]) -> None:
+        """Also call ``listener(frame)`` (network thread; must not block) for every VideoFrame received."""
+        self._packet_listeners = [*self._packet_listeners, listener]
+
+    def remove_packet_listener(self, listener: Callable[[VideoFrame], None]) -> None:
+        self._packet_listeners = [item for item in self._packet_listeners if item is not listener]
 
     def send(self, message: Message) -> None:
         """Send input or control messages to the host (thread-safe)."""
@@ -126,6 +134,8 @@ class ViewerSession:
 
     def _on_link_event(self, event: object) -> None:
         if isinstance(event, VideoFrame):
+            for listener in self._packet_listeners:
+                listener(event)
             self._enqueue(event)
             return
         if isinstance(event, LinkClosed):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
@@ -32,7 +34,9 @@ from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from ui.widgets import group_code
 from viewer.frame_view import FrameView
+from viewer.policy import ViewerPolicy
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
+from viewer.tools import install_tools
 
 log = logging.getLogger(__name__)
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
@@ -65,9 +69,16 @@ class ViewerWindow(QMainWindow):
     session_ended = Signal(str)
     geometry_reported = Signal(dict)
 
-    def __init__(self, session: ViewerSession, title: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, session: ViewerSession, title: str = "", parent: QWidget | None = None,
+                 policy: ViewerPolicy | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.policy = policy or ViewerPolicy()
+        self.live = False
+        self.message_handlers: dict[type, list[Callable[[Any], None]]] = {}  # tools' messages, GUI thread
+        self.on_finish: list[Callable[[], None]] = []  # tools' clean-up when the session ends
+        self._decisions: dict[int, Callable[[PermissionDecision], None]] = {}
+        self._live_actions: list[QAction] = []
         self._bridge = EventBridge(self)
         self._latest = LatestFrame()
         self._ended = False
@@ -85,6 +96,46 @@ class ViewerWindow(QMainWindow):
         self.setWindowTitle(title or self.tr("Ferry viewer"))
         self.resize(1280, 760)
         self._bridge.connect_handler(self._on_bridge_posted)
+        self.tools = install_tools(self)
+
+    @property
+    def session(self) -> ViewerSession:
+        return self._session
+
+    def add_tool(self, action: QAction, *option_keys: str, live_only: bool = True) -> bool:
+        """Put ``action`` on the toolbar when the policy allows every one of ``option_keys``; False when not.
+
+        A live-only action is enabled while the session is live and disabled when it ends.
+        """
+        if not self.policy.allows(*option_keys):
+            return False
+        self.toolbar.insertAction(self.end_action, action)
+        if live_only:
+            action.setEnabled(self.live)
+            self._live_actions.append(action)
+        return True
+
+    def on_message(self, message_type: type, handler: Callable[[Any], None]) -> None:
+        """Call ``handler(message)`` on the GUI thread for every ``message_type`` the host sends."""
+        self.message_handlers.setdefault(message_type, []).append(handler)
+
+    def request_permission(self, kind: str, detail: str,
+                           on_decision: Callable[[PermissionDecision], None] | None = None) -> int:
+        """Ask the customer (through the host's policy) for ``kind``; ``on_decision`` gets the answer."""
+        self._requests += 1
+        if on_decision is not None:
+            self._decisions[self._requests] = on_decision
+        self._session.send(PermissionRequest(self._requests, kind, detail))
+        return self._requests
+
+    def next_request_id(self) -> int:
+        """A fresh id for a PermissionRequest or ToolRequest of this window."""
+        self._requests += 1
+        return self._requests
+
+    def show_status(self, text: str, timeout_ms: int = 10000) -> None:
+        """A passing sentence in the status bar (tools' results)."""
+        self.statusBar().showMessage(text, timeout_ms)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Session"), self)
@@ -102,6 +153,7 @@ class ViewerWindow(QMainWindow):
         bar.addAction(self.blinders_action)
         bar.addAction(self.end_action)
         self.addToolBar(bar)
+        self.toolbar = bar
 
     def deliver(self, event: object) -> None:
         """Hand a session event to the window from any thread; of decoded frames the newest wins."""
@@ -141,6 +193,10 @@ class ViewerWindow(QMainWindow):
         QTimer.singleShot(0, self._report_geometry)
 
     def _on_message(self, message: Message) -> None:
+        if isinstance(message, PermissionDecision) and message.request_id in self._decisions:
+            self._decisions.pop(message.request_id)(message)
+        for handler in self.message_handlers.get(type(message), ()):
+            handler(message)
         if isinstance(message, ControlGrant):
             self.view.input_enabled = True
             self.request_control_action.setEnabled(False)
@@ -181,6 +237,9 @@ class ViewerWindow(QMainWindow):
         elif isinstance(event, SessionLive):
             self.request_control_action.setEnabled(True)
             self.blinders_action.setEnabled(True)
+            self.live = True
+            for action in self._live_actions:
+                action.setEnabled(True)
             self._set_status(self.tr("Live. View only until the customer gives control."))
         elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason)
@@ -193,6 +252,11 @@ class ViewerWindow(QMainWindow):
         self.request_control_action.setEnabled(False)
         self.blinders_action.setEnabled(False)
         self.end_action.setEnabled(False)
+        self.live = False
+        for action in self._live_actions:
+            action.setEnabled(False)
+        for clean_up in self.on_finish:
+            clean_up()
         self._set_status(self.tr("Session ended: {reason}").format(reason=reason))
         self.session_ended.emit(reason)
         QTimer.singleShot(CLOSE_AFTER_END_MS, self.close)
@@ -208,8 +272,7 @@ class ViewerWindow(QMainWindow):
         self._set_status(self.tr("Control requested; waiting for the customer…"))
 
     def _on_blinders_triggered(self) -> None:
-        self._requests += 1
-        self._session.send(PermissionRequest(self._requests, "blinders", ""))
+        self.request_permission("blinders", "")
         self._set_status(self.tr("Asked the customer to hide what you must not see…"))
 
     def _on_end_triggered(self) -> None:
