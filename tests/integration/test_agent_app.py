@@ -41,7 +41,8 @@ out = sys.argv[1]
 with open(out + ".part", "w") as f:
     json.dump({"argv": sys.argv[2:], "token": os.environ.get("FERRY_TOKEN"),
                "secret": os.environ.get("FERRY_SESSION_SECRET"),
-               "password": os.environ.get("FERRY_SESSION_PASSWORD"), "pid": os.getpid()}, f)
+               "password": os.environ.get("FERRY_SESSION_PASSWORD"), "pid": os.getpid(),
+               "policy": os.environ.get("FERRY_VIEWER_POLICY")}, f)
 os.replace(out + ".part", out)
 release = out + ".release"
 deadline = time.monotonic() + 60
@@ -232,6 +233,7 @@ def test_customer_joining_launches_the_viewer_and_its_exit_resets(
     assert seen["token"] == controller._login.token
     assert seen["secret"] == joined["secret"]  # the same secret the host got
     assert seen["password"] is None  # the demo group uses no session password
+    assert json.loads(seen["policy"]) == controller._login.options  # the viewer follows the agent's options
     assert started["pid"] == seen["pid"]
     assert controller.state is AgentState.IN_SESSION
     assert controller.window.state_label.text() == "In session"
