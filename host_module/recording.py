@@ -26,7 +26,7 @@ from typing import Protocol
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal
 
 from capture.encoder import EncodedFrame
-from capture.recorder import Mp4Recorder, RecordingError
+from transport.recording import Mp4Recorder, RecordingError
 
 log = logging.getLogger(__name__)
 NOT_IN_FILE_NAMES = str.maketrans({char: "-" for char in '<>:"/\\|?*'})

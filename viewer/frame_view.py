@@ -1,12 +1,16 @@
 """The widget that shows the customer's screen and turns local input into messages.
 
 It keeps only the newest picture, paints it scaled to fit with the right aspect
-ratio, and maps pointer positions back to exact host pixels.
+ratio (``fit``) or pixel for pixel (``actual``: the view is at least the picture's size, so the
+scroll area around it scrolls), and maps pointer positions back to exact host pixels in both.
 
 Rules: every press it sends is matched by a release. Buttons and keys it pressed are
 remembered; a release (or a move while a button is held) outside the picture is
 clamped to its edge, and whatever is still held is released when the view loses
-focus or input is disabled. A release carries its press's keysym. Wheel deltas
+focus or input is disabled. Pointer input (moves, buttons, wheel) goes out only while
+``allow_mouse``, keys only while ``allow_keys`` (the agent's mouse_control / keyboard_control);
+what is not sent is not remembered as held. Without control the wheel scrolls the view.
+A release carries its press's keysym. Wheel deltas
 smaller than a notch (touchpads) add up until they make one. Areas the customer hid
 (blinders, in frame pixels) are hatched over the picture, mapped like it.
 """
@@ -14,7 +18,7 @@ smaller than a notch (touchpads) add up until they make one. Areas the customer 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,12 +28,20 @@ from viewer.keys import keysym_name, printable_text, wire_modifiers
 _BUTTONS = {Qt.MouseButton.LeftButton: 1, Qt.MouseButton.MiddleButton: 2, Qt.MouseButton.RightButton: 3}
 WHEEL_NOTCH = 120  # Qt's angleDelta of one wheel step (1/8 degree units)
 HATCH_COLOUR = QColor(255, 170, 0)
+FIT, ACTUAL = "fit", "actual"  # scale modes: fit the picture in the view / one host pixel per screen pixel
+MINIMUM_SIZE = QSize(320, 180)
+_POINTER_INPUT = (PointerMove, PointerButton, Wheel)
 
 
 def image_from_bgra(bgra: np.ndarray) -> QImage:
     """A QImage sharing an H×W×4 uint8 BGRA array (the array must outlive the image's use)."""
     height, width, _ = bgra.shape
     return QImage(bgra.data, width, height, bgra.strides[0], QImage.Format.Format_RGB32)
+
+
+def actual_rect(source_w: int, source_h: int, target_w: int, target_h: int) -> QRectF:
+    """The source at its own size, centred on whole pixels where the target is larger, else at the edge."""
+    return QRectF(max(0, (target_w - source_w) // 2), max(0, (target_h - source_h) // 2), source_w, source_h)
 
 
 def fit_rect(source_w: int, source_h: int, target_w: int, target_h: int) -> QRectF:
@@ -56,15 +68,42 @@ class FrameView(QWidget):
         self._pointer = (0, 0)  # last host position sent
         self._wheel_rest = (0, 0)  # angleDelta not yet sent as whole notches
         self._blinders: list[tuple[int, int, int, int]] = []  # hidden areas, frame pixels
+        self._scale_mode = FIT
+        self.allow_mouse = True  # the agent's options: mouse_control
+        self.allow_keys = True  # keyboard_control
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(320, 180)
+        self.setMinimumSize(MINIMUM_SIZE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     @property
     def image(self) -> QImage | None:
         return self._image
+
+    @property
+    def pixels(self) -> np.ndarray | None:
+        """The frame shown now, BGRA as decoded (blinded areas black, no hatching); do not modify it."""
+        return self._pixels
+
+    @property
+    def scale_mode(self) -> str:
+        return self._scale_mode
+
+    @scale_mode.setter
+    def scale_mode(self, mode: str) -> None:
+        """FIT or ACTUAL (see the module docstring)."""
+        if mode not in (FIT, ACTUAL):
+            raise ValueError(f"unknown scale mode {mode!r}: use {FIT!r} or {ACTUAL!r}")
+        self._scale_mode = mode
+        self._update_minimum_size()
+        self.update()
+
+    def _update_minimum_size(self) -> None:
+        if self._scale_mode == ACTUAL and self._image is not None:
+            self.setMinimumSize(self._image.size().expandedTo(MINIMUM_SIZE))
+        else:
+            self.setMinimumSize(MINIMUM_SIZE)
 
     @property
     def input_enabled(self) -> bool:
@@ -89,8 +128,11 @@ class FrameView(QWidget):
 
     def set_frame(self, bgra: np.ndarray) -> None:
         """Show a new BGRA frame (the view keeps a reference to the array)."""
+        resized = self._pixels is None or self._pixels.shape[:2] != bgra.shape[:2]
         self._pixels = bgra
         self._image = image_from_bgra(bgra)
+        if resized:
+            self._update_minimum_size()
         self.update()
 
     def set_blinders(self, rects: list[tuple[int, int, int, int]]) -> None:
@@ -114,6 +156,8 @@ class FrameView(QWidget):
         """Where the picture is painted, in widget coordinates."""
         if self._image is None:
             return QRectF(self.rect())
+        if self._scale_mode == ACTUAL:
+            return actual_rect(self._image.width(), self._image.height(), self.width(), self.height())
         return fit_rect(self._image.width(), self._image.height(), self.width(), self.height())
 
     def to_host(self, pos: QPointF, clamp: bool = False) -> tuple[int, int] | None:
@@ -133,7 +177,7 @@ class FrameView(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(24, 24, 24))
         if self._image is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._scale_mode == FIT)
             painter.drawImage(self.target_rect(), self._image)
             self._paint_blinders(painter)
         painter.end()
@@ -166,7 +210,8 @@ class FrameView(QWidget):
             self._pointer = point
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if not self._input_enabled:
+        if not (self._input_enabled and self.allow_mouse):
+            event.ignore()  # the scroll area around the view scrolls instead
             return
         delta = event.angleDelta()
         total_x, total_y = self._wheel_rest[0] + delta.x(), self._wheel_rest[1] + delta.y()
@@ -203,7 +248,9 @@ class FrameView(QWidget):
         return False  # Tab goes to the customer, not to our focus chain
 
     def _produce(self, message: Message) -> bool:
-        """Emit ``message`` when input is enabled; whether it was."""
-        if self._input_enabled:
+        """Emit ``message`` when input is enabled and the options allow its kind; whether it was."""
+        allowed = self.allow_mouse if isinstance(message, _POINTER_INPUT) else self.allow_keys
+        if self._input_enabled and allowed:
             self.input_produced.emit(message)
-        return self._input_enabled
+            return True
+        return False

@@ -3,6 +3,12 @@
 The window owns no socket: it gets a ViewerSession (model), receives the session's events from
 worker threads through ``deliver`` (an EventBridge carries them to the GUI thread), and sends input
 out through the session.
+
+Rules: the toolbar shows only what the agent's options allow (``add_tool``; Request control only with
+mouse_control or keyboard_control, and the view sends only the input kinds they allow). The picture is
+fitted (default) or shown 1:1 in a scroll area; F11 toggles full screen, Esc leaves it while the agent
+has no control (with control, Esc belongs to the customer). ``geometry_reported`` tells where the
+picture is on the screen whenever that changes (new size, resize, scroll, scale mode).
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QScrollArea, QToolBar, QWidget
 
 from protocol.errors import MessageDecodeError
 from protocol.events import HandshakeComplete, SessionLive
@@ -33,13 +39,15 @@ from protocol.messages import (
 from transport.events import LinkConnected, LinkPaired
 from ui.bridge import EventBridge
 from ui.widgets import group_code
-from viewer.frame_view import FrameView
+from viewer.frame_view import ACTUAL, FIT, FrameView
 from viewer.policy import ViewerPolicy
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 from viewer.tools import install_tools
 
 log = logging.getLogger(__name__)
 END_SHORTCUT = "Ctrl+Alt+Shift+E"
+FIT_SHORTCUT = "Ctrl+Alt+Shift+W"
+ACTUAL_SHORTCUT = "Ctrl+Alt+Shift+A"
 CLOSE_AFTER_END_MS = 4000
 
 
@@ -85,13 +93,26 @@ class ViewerWindow(QMainWindow):
         self._requests = 0  # PermissionRequest ids this window has used
         self._frames_shown = 0
         self._fps_mark = (time.monotonic(), 0)
+        self._control_allowed = self.policy.allows("mouse_control") or self.policy.allows("keyboard_control")
         self.view = FrameView(self)
+        self.view.allow_mouse = self.policy.allows("mouse_control")
+        self.view.allow_keys = self.policy.allows("keyboard_control")
         self.view.input_produced.connect(self._on_view_input_produced)
-        self.setCentralWidget(self.view)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)  # fit: the view fills it; 1:1: the view's minimum size scrolls
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.view)
+        for bar in (self.scroll_area.horizontalScrollBar(), self.scroll_area.verticalScrollBar()):
+            bar.valueChanged.connect(self._schedule_geometry_report)
+        self.setCentralWidget(self.scroll_area)
         self._status = QLabel(self.tr("Connecting to the relay…"))
         self.statusBar().addWidget(self._status, 1)
         self._sas_label = QLabel("")
         self.statusBar().addPermanentWidget(self._sas_label)
+        self._was_maximized = False  # before full screen
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._escape.activated.connect(self._on_escape_activated)
+        self._escape.setEnabled(False)
         self._build_toolbar()
         self.setWindowTitle(title or self.tr("Ferry viewer"))
         self.resize(1280, 760)
@@ -140,20 +161,69 @@ class ViewerWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Session"), self)
         self.request_control_action = QAction(self.tr("Request control"), self)
+        self.request_control_action.setToolTip(self.tr("Ask the customer to let you use their mouse and keyboard"))
         self.request_control_action.triggered.connect(self._on_request_control_triggered)
         self.request_control_action.setEnabled(False)
         self.blinders_action = QAction(self.tr("Ask the customer to hide parts of the screen"), self)
         self.blinders_action.triggered.connect(self._on_blinders_triggered)
         self.blinders_action.setEnabled(False)
-        self.end_action = QAction(self.tr("End session"), self)
-        self.end_action.setShortcut(QKeySequence(END_SHORTCUT))
+        self.end_action = _shortcut_action(QAction(self.tr("End session"), self), END_SHORTCUT,
+                                           self.tr("End the session for you and the customer"))
         self.end_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.end_action.triggered.connect(self._on_end_triggered)
-        bar.addAction(self.request_control_action)
+        if self._control_allowed:
+            bar.addAction(self.request_control_action)
         bar.addAction(self.blinders_action)
+        self._build_view_actions(bar)
         bar.addAction(self.end_action)
         self.addToolBar(bar)
         self.toolbar = bar
+
+    def _build_view_actions(self, bar: QToolBar) -> None:
+        group = QActionGroup(self)
+        self.fit_action = _shortcut_action(QAction(self.tr("Fit to window"), group), FIT_SHORTCUT,
+                                           self.tr("Show the whole screen, scaled to the window"))
+        self.actual_size_action = _shortcut_action(QAction(self.tr("Actual size"), group), ACTUAL_SHORTCUT,
+                                                   self.tr("One customer pixel per screen pixel; scroll to move"))
+        for action, mode in ((self.fit_action, FIT), (self.actual_size_action, ACTUAL)):
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, mode=mode: self.set_scale_mode(mode))
+        self.fit_action.setChecked(True)
+        self.full_screen_action = _shortcut_action(QAction(self.tr("Full screen"), self), "F11",
+                                                   self.tr("Full screen (Esc leaves it; F11 while you have control)"))
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.triggered.connect(self.set_full_screen)
+        for action in (self.fit_action, self.actual_size_action, self.full_screen_action):
+            bar.addAction(action)
+
+    def set_scale_mode(self, mode: str) -> None:
+        """FIT (the whole screen in the window) or ACTUAL (1:1 with scroll bars)."""
+        self.view.scale_mode = mode
+        (self.fit_action if mode == FIT else self.actual_size_action).setChecked(True)
+        self._schedule_geometry_report()
+
+    def set_full_screen(self, full: bool) -> None:
+        """Enter or leave full screen (the window comes back as it was)."""
+        if full and not self.isFullScreen():
+            self._was_maximized = self.isMaximized()
+            self.showFullScreen()
+        elif not full and self.isFullScreen() and self._was_maximized:
+            self.showMaximized()
+        elif not full and self.isFullScreen():
+            self.showNormal()
+        self._update_full_screen_state()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._update_full_screen_state()
+
+    def _update_full_screen_state(self) -> None:
+        self.full_screen_action.setChecked(self.isFullScreen())
+        self._escape.setEnabled(self.isFullScreen() and not self.view.input_enabled)
+
+    def _on_escape_activated(self) -> None:
+        self.set_full_screen(False)
 
     def deliver(self, event: object) -> None:
         """Hand a session event to the window from any thread; of decoded frames the newest wins."""
@@ -190,6 +260,9 @@ class ViewerWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._schedule_geometry_report()
+
+    def _schedule_geometry_report(self) -> None:
         QTimer.singleShot(0, self._report_geometry)
 
     def _on_message(self, message: Message) -> None:
@@ -200,11 +273,13 @@ class ViewerWindow(QMainWindow):
         if isinstance(message, ControlGrant):
             self.view.input_enabled = True
             self.request_control_action.setEnabled(False)
+            self._update_full_screen_state()
             self.view.setFocus()
             self._set_status(self.tr("You have control of the customer's mouse and keyboard."))
         elif isinstance(message, ControlRevoke):
             self.view.input_enabled = False
-            self.request_control_action.setEnabled(not self._ended)
+            self.request_control_action.setEnabled(self._control_allowed and not self._ended)
+            self._update_full_screen_state()
             self._set_status(self.tr("View only: the customer has not given control.") + _reason(message.reason))
         elif isinstance(message, HostInfo):
             self.setWindowTitle(f"{message.pc_name} ({message.os_name}) — " + self.tr("Ferry viewer"))
@@ -235,7 +310,7 @@ class ViewerWindow(QMainWindow):
             self._sas_label.setText(self.tr("Security code: {sas}").format(sas=group_code(event.sas)))
             self._set_status(self.tr("Waiting for the customer to agree…"))
         elif isinstance(event, SessionLive):
-            self.request_control_action.setEnabled(True)
+            self.request_control_action.setEnabled(self._control_allowed)
             self.blinders_action.setEnabled(True)
             self.live = True
             for action in self._live_actions:
@@ -249,17 +324,23 @@ class ViewerWindow(QMainWindow):
             return
         self._ended = True
         self.view.input_enabled = False
+        self._update_full_screen_state()
         self.request_control_action.setEnabled(False)
         self.blinders_action.setEnabled(False)
         self.end_action.setEnabled(False)
         self.live = False
         for action in self._live_actions:
             action.setEnabled(False)
-        for clean_up in self.on_finish:
-            clean_up()
+        self._clean_up()
         self._set_status(self.tr("Session ended: {reason}").format(reason=reason))
         self.session_ended.emit(reason)
         QTimer.singleShot(CLOSE_AFTER_END_MS, self.close)
+
+    def _clean_up(self) -> None:
+        """Run the tools' clean-up once: at the session's end, or when the window closes first."""
+        clean_ups, self.on_finish[:] = list(self.on_finish), []
+        for clean_up in clean_ups:
+            clean_up()
 
     def _set_status(self, text: str) -> None:
         self._status.setText(text)
@@ -281,7 +362,15 @@ class ViewerWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._ended:
             self._session.end("the agent closed the viewer")
+            self._clean_up()  # a recording is finished now, not left to a process that is quitting
         super().closeEvent(event)
+
+
+def _shortcut_action(action: QAction, shortcut: str, tip: str) -> QAction:
+    """``action`` with ``shortcut`` and a tooltip that names it."""
+    action.setShortcut(QKeySequence(shortcut))
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+    return action
 
 
 def _size(frame: DecodedFrame) -> QSize:

@@ -21,6 +21,7 @@ TOOL_MODULES = (
     "viewer.tools.overlay",
     "viewer.tools.display",
     "viewer.tools.handover",
+    "viewer.tools.capture_tools",
 )
 
 

@@ -1,4 +1,8 @@
-"""Record the live stream to MP4 by muxing the H.264 packets the encoder already made (no second encode).
+"""Write the session's H.264 video (VideoFrame packets) to MP4 files by muxing them (no second encode).
+
+Both ends record with it: the customer's host module (host_module.recording, from its encoder's packets)
+and the agent's viewer (viewer.recording, from the VideoFrames it receives). It lives in transport because
+both may import it; capture and protocol may not, and it needs no Qt.
 
 Rules this module keeps:
 - A file is either complete at its final name or not there: while a segment is written it is
@@ -9,7 +13,8 @@ Rules this module keeps:
 - Variable frame rate: each packet keeps its real timestamp (``timestamp_ns``, any monotonic clock);
   a frame lasts until the next one, the last one until ``close(end_ns)``. Timestamps that do not move
   forward are nudged one tick later, so the file's decode order is always strictly increasing.
-- Thread-safe: ``write`` is called on the video thread, ``close`` from anywhere; one lock serialises them.
+- Thread-safe: ``write`` is called on one producer thread (the host's video thread, the viewer's writer),
+  ``close`` from anywhere; one lock serialises them.
   Muxing runs on the caller's thread (a packet is a few kilobytes; no queue, so no packet is ever dropped
   after the first keyframe — a lost P-frame would spoil every frame until the next keyframe).
 - A write error finishes what was written so far if it can (else removes the ``.part``), closes the
@@ -27,7 +32,7 @@ from typing import Any, NoReturn
 
 import av
 
-from capture.errors import CaptureError
+from transport.errors import TransportError
 
 log = logging.getLogger(__name__)
 TIME_BASE = Fraction(1, 90_000)  # the usual MP4 video clock
@@ -36,7 +41,7 @@ MIN_LAST_FRAME_TICKS = TICKS_PER_SECOND // 30  # the last frame shows for at lea
 PART_SUFFIX = ".part"
 
 
-class RecordingError(CaptureError):
+class RecordingError(TransportError):
     """The recording could not be written (folder not writable, disk full, muxer refused a packet)."""
 
 

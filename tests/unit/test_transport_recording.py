@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from capture.encoder import EncodedFrame, H264Encoder
-from capture.recorder import Mp4Recorder, RecordingError, unique_path
+from transport.recording import Mp4Recorder, RecordingError, unique_path
 
 W, H = 320, 240
 MS = 1_000_000
