@@ -26,6 +26,7 @@ from agent.background import BackgroundRunner
 from agent.chat import ChatCoordinator
 from agent.errors import AgentError, ApiError
 from agent.events import EventLog
+from agent.handover import HandoverDesk
 from agent.history_dialog import HistoryDialog
 from agent.idle import IdleWatcher
 from agent.launcher import ViewerLauncher, ViewerRequest
@@ -112,6 +113,8 @@ class AgentController(QObject):
         self._connect_launcher(True)
         self.chat = ChatCoordinator(client, runner, launcher, login.options, clock, language=language, parent=self)
         self.window.settings_requested.connect(self.chat.open_settings)
+        self.handover = HandoverDesk(client, runner, login, self._launcher.launch, parent=self.window)
+        self.handover.told.connect(self._on_handover_told)
         self._desk.saved.connect(self._on_desk_saved)
         self._expiry_timer = QTimer(self)
         self._expiry_timer.setInterval(EXPIRY_CHECK_MS)
@@ -251,7 +254,12 @@ class AgentController(QObject):
             if status.final:
                 self._on_login_refused(status.reason)
 
+    def _on_handover_told(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10000)
+
     def _on_push(self, event: PushEvent) -> None:
+        if self.handover.on_push(event):
+            return
         sid = str(event.data.get("session_id", ""))
         if event.kind == "customer_joined":
             self._customer_joined(sid, str(event.data.get("pc_name") or ""), str(event.data.get("os") or ""))

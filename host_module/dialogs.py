@@ -3,7 +3,7 @@ each permission; the sentences the customer sees when a session cannot start or 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QRegularExpression
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -94,20 +94,27 @@ def control_box(agent: str, parent: QWidget | None = None) -> QMessageBox:
 
 
 _PERMISSION_TEXT = {
-    "file_send": "{agent} wants to send you a file: {detail}",
-    "file_receive": "{agent} wants to receive a file from your computer: {detail}",
-    "recording": "{agent} wants to record this session. {detail}",
-    "screen_save": "{agent} wants to save a picture of your screen.",
-    "url_open": "{agent} wants to open this address in your browser: {detail}",
-    "process_end": "{agent} wants to end this program on your computer: {detail}",
-    "clipboard": "{agent} wants to exchange clipboard contents with your computer.",
-    "system_info": "{agent} wants to see your computer's system information.",
+    "file_send": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to send you a file: {detail}"),
+    "file_receive": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to receive a file from your computer: {detail}"),
+    "recording": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to record this session. {detail}"),
+    "screen_save": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to save a picture of your screen."),
+    "url_open": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to open this address in your browser: {detail}"),
+    "process_end": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to end this program on your computer: {detail}"),
+    "clipboard": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to exchange clipboard contents with your computer."),
+    "system_info": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to see your computer's system information."),
+    "session_share": QT_TRANSLATE_NOOP(
+        "HostDialogs", "{agent} asks to let another agent, {detail}, watch your screen. They will only see it, "
+                       "not control it."),
+    "session_transfer": QT_TRANSLATE_NOOP(
+        "HostDialogs", "{agent} asks to hand this session over to {detail}, who will then help you instead."),
 }
 
 
 def permission_text(agent: str, kind: str, detail: str) -> str:
     """The question for a PermissionRequest of ``kind``."""
-    template = _PERMISSION_TEXT.get(kind, "{agent} asks for: {detail}")
+    if (kind, detail) == ("recording", "agent"):
+        detail = QCoreApplication.translate("HostDialogs", "The recording is saved on the agent's computer.")
+    template = _PERMISSION_TEXT.get(kind, QT_TRANSLATE_NOOP("HostDialogs", "{agent} asks for: {detail}"))
     return QCoreApplication.translate("HostDialogs", template).format(agent=agent, detail=detail[:300]).strip()
 
 

@@ -32,6 +32,7 @@ from server.routes_admin_auth import router as admin_auth_router
 from server.routes_agent import router as agent_router
 from server.routes_api import router as api_router
 from server.routes_download import router as download_router
+from server.routes_handover import router as handover_router
 from server.routes_ws import router as ws_router
 from server.web import router as web_router
 
@@ -163,6 +164,7 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     app.include_router(ws_router)
     app.include_router(web_router)
     app.include_router(download_router)
+    app.include_router(handover_router)
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

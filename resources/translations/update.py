@@ -20,7 +20,8 @@ from pathlib import Path
 from resources.translations.build import HERE, PATTERN, BuildError, find_tool
 
 ROOT = HERE.parent.parent
-SOURCE_GLOBS = ("agent/*.py", "ui/*.py", "host_module/*.py", "viewer/*.py")
+SOURCE_GLOBS = ("agent/*.py", "ui/*.py", "host_module/*.py", "viewer/*.py", "host_module/tools/*.py",
+                "viewer/tools/*.py")
 _DROPPED = ("vanished", "obsolete")
 
 
