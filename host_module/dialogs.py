@@ -93,7 +93,7 @@ def control_box(agent: str, parent: QWidget | None = None) -> QMessageBox:
     return _question(title, text, allow, QCoreApplication.translate("HostDialogs", "Refuse"), parent)
 
 
-_PERMISSION_TEXT = {
+_PERMISSION_TEXT: dict[str, object] = {
     "file_send": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to send you a file: {detail}"),
     "file_receive": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to receive a file from your computer: {detail}"),
     "recording": QT_TRANSLATE_NOOP("HostDialogs", "{agent} wants to record this session. {detail}"),
@@ -114,7 +114,7 @@ def permission_text(agent: str, kind: str, detail: str) -> str:
     """The question for a PermissionRequest of ``kind``."""
     if (kind, detail) == ("recording", "agent"):
         detail = QCoreApplication.translate("HostDialogs", "The recording is saved on the agent's computer.")
-    template = _PERMISSION_TEXT.get(kind, QT_TRANSLATE_NOOP("HostDialogs", "{agent} asks for: {detail}"))
+    template = str(_PERMISSION_TEXT.get(kind) or QT_TRANSLATE_NOOP("HostDialogs", "{agent} asks for: {detail}"))
     return QCoreApplication.translate("HostDialogs", template).format(agent=agent, detail=detail[:300]).strip()
 
 
