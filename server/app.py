@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +29,8 @@ from server.context import build_services, strict_query
 from server.db import Database
 from server.errors import ApiError
 from server.jobs import start_jobs
+from server.pages.routes_admin import router as pages_admin_router
+from server.pages.routes_public import router as pages_public_router
 from server.routes_admin_auth import router as admin_auth_router
 from server.routes_agent import router as agent_router
 from server.routes_api import router as api_router
@@ -106,6 +109,20 @@ class BodyTooLargeError(StarletteHTTPException):
 
 LARGE_BODIES = {("PUT", "/api/v1/admin/company/logo"): LOGO_BODY_LIMIT}
 """Routes that read a larger body than ``MAX_REQUEST_BODY`` (method, path): their own limit."""
+LARGE_BODY_PATTERNS = (
+    ("PUT", re.compile(r"/api/v1/admin/pages/[0-9]+(?:/logo|/windows/[0-9]+/image)"), LOGO_BODY_LIMIT),
+)
+"""The same for routes with ids in their path (method, path pattern, limit)."""
+
+
+def body_limit(method: str, path: str) -> int:
+    """The body limit of a route: its own when it takes larger bodies, else MAX_REQUEST_BODY."""
+    if (method, path) in LARGE_BODIES:
+        return LARGE_BODIES[(method, path)]
+    for wanted, pattern, limit in LARGE_BODY_PATTERNS:
+        if method == wanted and pattern.fullmatch(path):
+            return limit
+    return MAX_REQUEST_BODY
 
 
 class BodyLimit:
@@ -123,7 +140,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = LARGE_BODIES.get((scope["method"], scope["path"]), MAX_REQUEST_BODY)
+        limit = body_limit(scope["method"], scope["path"])
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _detail(413, BodyTooLargeError(limit).detail)(scope, receive, send)
@@ -165,6 +182,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     app.include_router(web_router)
     app.include_router(download_router)
     app.include_router(handover_router)
+    app.include_router(pages_admin_router)
+    app.include_router(pages_public_router)
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

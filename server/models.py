@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -347,3 +348,159 @@ class SessionEvent(Base):
     granted: Mapped[bool] = mapped_column()
     by: Mapped[str] = mapped_column(String(16))  # customer, policy, agent
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- connection pages (revision 0007): SPEC.md "Connection pages"; rules in server/pages -------------------
+
+
+class ConnectionPage(Base):
+    """A customer connection page of a company, served at ``/p/{slug}``: access code, icon or window kind.
+
+    ``texts`` maps a language to the page's own texts for it (``{"ko": {"initial_title": "…"}}``); a text
+    left out takes the built-in one. ``bookings`` is bumped first in every reservation's transaction, so
+    bookings of one page queue behind each other and the per-hour maximum holds.
+    """
+
+    __tablename__ = "connection_pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(12))  # access_code | icon | window
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")  # IANA name; summer time follows it
+    tls_only: Mapped[bool] = mapped_column(default=True)
+    privacy_protection: Mapped[bool] = mapped_column(default=False)
+    languages: Mapped[Any] = mapped_column(JSON)  # list of ko, ja, en, zh-Hans, zh-Hant, es, fr, pt
+    default_language: Mapped[str] = mapped_column(String(8), default="ko")
+    show_browser_help: Mapped[bool] = mapped_column(default=False)
+    show_screen_reader_hint: Mapped[bool] = mapped_column(default=True)
+    show_code_box: Mapped[bool] = mapped_column(default=False)  # icon pages: the code box too
+    show_download: Mapped[bool] = mapped_column(default=True)
+    show_customer_name: Mapped[bool] = mapped_column(default=False)
+    icon_numbering: Mapped[str] = mapped_column(String(8), default="from_1")  # from_1 | from_10 | fixed
+    distribution: Mapped[str] = mapped_column(String(12), default="all")  # all | window | sequential
+    show_wait_time: Mapped[bool] = mapped_column(default=True)
+    reservations_enabled: Mapped[bool] = mapped_column(default=False)
+    color: Mapped[str] = mapped_column(String(7), default="#1f5fa8")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(16))
+    texts: Mapped[Any] = mapped_column(JSON)
+    bookings: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PageGroup(Base):
+    """Which connection page a group uses: at most one per group, one page for any number of groups."""
+
+    __tablename__ = "connection_page_groups"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("connection_pages.id", ondelete="CASCADE"), index=True)
+
+
+class PageWindow(Base):
+    """A window (창구) of a window page: a service desk customers pick, with its own form and agents.
+
+    ``request_fields`` and ``reservation_fields`` are lists of ``{"key", "kind", "required", "labels"}``.
+    """
+
+    __tablename__ = "page_windows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("connection_pages.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image_type: Mapped[str | None] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    estimate_minutes: Mapped[int] = mapped_column(Integer, default=5)  # per case, for the estimated wait
+    max_reservations_per_hour: Mapped[int] = mapped_column(Integer, default=0)  # 0: no reservations
+    request_fields: Mapped[Any] = mapped_column(JSON)
+    reservation_fields: Mapped[Any] = mapped_column(JSON)
+
+
+class WindowAgent(Base):
+    """An agent assigned to a window (alerted when the page distributes by window)."""
+
+    __tablename__ = "page_window_agents"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("page_windows.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class BusinessHours(Base):
+    """One opening range of a page on a weekday (0 Monday .. 6 Sunday), minutes after local midnight."""
+
+    __tablename__ = "page_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("connection_pages.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)  # exclusive; 1440 is midnight at the day's end
+
+
+class Holiday(Base):
+    """A day a page is closed (local date); ``yearly`` repeats it on the same month and day every year."""
+
+    __tablename__ = "page_holidays"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("connection_pages.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    day: Mapped[datetime.date] = mapped_column(Date)
+    yearly: Mapped[bool] = mapped_column(default=False)
+
+
+class ReservationState(enum.StrEnum):
+    """A reservation is booked, then done by an agent or cancelled."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class Reservation(Base):
+    """A customer's booking of one hour at a window, made while the page was closed."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (Index("ix_reservations_window_slot", "window_id", "slot_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("page_windows.id", ondelete="CASCADE"))
+    slot_start: Mapped[datetime.datetime] = mapped_column(UTCDateTime())
+    customer: Mapped[Any] = mapped_column(JSON)  # the reservation fields as the customer filled them
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(12), default=ReservationState.BOOKED.value)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    handled_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+
+
+class QueueState(enum.StrEnum):
+    """A queue entry waits, is alerted to agents, is accepted by one, and is served, or the customer leaves."""
+
+    WAITING = "waiting"
+    ALERTED = "alerted"
+    ACCEPTED = "accepted"
+    LEFT = "left"
+    SERVED = "served"
+
+
+class QueueEntry(Base):
+    """A customer waiting at a window; the customer holds a ticket whose SHA-256 alone is stored."""
+
+    __tablename__ = "queue_entries"
+    __table_args__ = (Index("ix_queue_entries_window_state_created", "window_id", "state", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("page_windows.id", ondelete="CASCADE"))
+    customer_name: Mapped[str] = mapped_column(String(100), default="")
+    fields: Mapped[Any] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default=QueueState.WAITING.value)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    accepted_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())

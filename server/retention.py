@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Delete, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Company, LoginHistory, SessionState, SupportSession, User
+from server.pages.reservations import purge_company as purge_pages
 
 DEFAULT_MONTHS = 12
 ALLOWED_MONTHS = (0, 6, 12)
@@ -36,14 +37,17 @@ class PurgeReport:
 
     login_history: int = 0
     sessions: int = 0
+    reservations: int = 0
+    queue_entries: int = 0
 
     @property
     def total(self) -> int:
         """Rows removed in all."""
-        return self.login_history + self.sessions
+        return self.login_history + self.sessions + self.reservations + self.queue_entries
 
     def __add__(self, other: PurgeReport) -> PurgeReport:
-        return PurgeReport(self.login_history + other.login_history, self.sessions + other.sessions)
+        return PurgeReport(self.login_history + other.login_history, self.sessions + other.sessions,
+                           self.reservations + other.reservations, self.queue_entries + other.queue_entries)
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -81,7 +85,8 @@ def _purge_company(db: Session, company_id: int, before: datetime.datetime) -> P
     sessions = _deleted(db, delete(SupportSession).where(
         SupportSession.agent_id.in_(users), SupportSession.state == SessionState.ENDED.value,
         _ended_at() < before))
-    return PurgeReport(login_history=logins, sessions=sessions)
+    reservations, entries = purge_pages(db, company_id, before)
+    return PurgeReport(login_history=logins, sessions=sessions, reservations=reservations, queue_entries=entries)
 
 
 def _ended_at() -> ColumnElement[datetime.datetime]:

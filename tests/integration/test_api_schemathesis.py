@@ -136,6 +136,7 @@ def _run_operation(operation: Any, mode: GenerationMode, server: RunningServer, 
     run()
 
 
+@pytest.mark.timeout(600)  # every operation, 25 + 25 examples each: about 3 minutes on this machine
 def test_api_conforms_to_its_openapi_document(
     api_schema: Any, fuzzed_server: RunningServer, agent_token: str, admin_tokens: Callable[[], str],
 ) -> None:

@@ -1,0 +1,154 @@
+"""The customer pages' built-in texts (Korean and English) and the choice of a page's language.
+
+A text is looked up in the page's own texts for the language (``ConnectionPage.texts``), then in the
+built-in ones of that language, then in the built-in English. The language is the ``?lang=`` one when the
+page offers it, else the first of Accept-Language (by weight) the page offers, else the page's default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+BUILT_IN: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Remote support", "skip": "Skip to the main content", "languages": "Languages",
+        "initial_title": "Connect to your agent",
+        "initial_body": "Type the 6-digit connection code your agent gives you, then start the support program.",
+        "initial_contact": "",
+        "customer_name_label": "Your name (optional)", "code_label": "Connection code (6 digits)",
+        "connect": "Connect", "download": "Download the connection program",
+        "download_hint": "Start the downloaded program; it connects by itself and removes itself afterwards.",
+        "screen_reader_hint": "Screen reader users: this page works with the keyboard alone. Move between fields "
+                              "with Tab; every field has a label, and errors are read out when they appear.",
+        "browser_help": "Browser help", "browser_seen": "You are using {browser}.",
+        "browser_steps": "If the download does not start, allow downloads from this site, then choose the "
+                         "download link again.",
+        "code_title": "Your connection code", "code_is": "Your connection code is",
+        "code_start": "Download the support program below and start it: the code is already in it.",
+        "code_bad": "The connection code has 6 digits (such as 123456): check the code your agent gave you "
+                    "and type it again.",
+        "icons_title": "Choose your agent's number",
+        "icons_none": "No agent is available right now: please try again in a few minutes.",
+        "icon_label": "Agent number {number}: {name}",
+        "password_title": "Confirm the session password",
+        "password_label": "Session password (4 digits, as your agent tells you)", "confirm": "Confirm",
+        "password_later": "Connecting through an agent's number is not available yet: ask your agent for a "
+                          "6-digit connection code instead.",
+        "windows_title": "Choose a service window",
+        "request_body": "Fill in the form and wait for the next free agent.",
+        "choose_window": "Choose {name}", "estimate": "About {minutes} minutes per customer.",
+        "closed": "We are closed now.", "next_open": "We open again on {when} ({zone}).",
+        "no_reservations": "Please come back during business hours.",
+        "reservation_title": "Reserve a consultation",
+        "reservation_body": "We are closed now. Choose an hour and we will contact you then.",
+        "slot_label": "Hour (time zone {zone})", "reserve": "Reserve", "no_slots": "No hour can be reserved in "
+        "the next days: please come back later.",
+        "reserved_title": "Your reservation is booked",
+        "reserved_body": "{window}, {when} ({zone}). An agent will contact you then.",
+        "request_title": "Request support at {name}", "send": "Send request", "required": "(required)",
+        "queued_title": "You are in the queue",
+        "queued_body": "You are number {position} at {window}.",
+        "queued_wait": "Estimated wait: about {minutes} minutes.",
+        "queued_refresh": "This page updates itself every 15 seconds; keep it open.",
+        "field_required": "{label} is required: fill it in and send the form again.",
+        "field_phone": "{label} may hold only digits and '-', at most 13 characters: correct it and send again.",
+        "field_email": "{label} must be an e-mail address such as name@example.com: correct it and send again.",
+        "field_text": "{label} may hold at most 200 characters without control characters: shorten it.",
+        "slot_bad": "Choose one of the listed hours, then send the form again.",
+        "cross_site": "This form was not sent from this page: open the page again and send the form from it.",
+        "back": "Back to the page",
+    },
+    "ko": {
+        "title": "원격지원", "skip": "본문 바로가기", "languages": "언어",
+        "initial_title": "상담원과 연결하기",
+        "initial_body": "상담원이 알려 드린 6자리 접속 코드를 입력한 뒤 지원 프로그램을 실행하세요.",
+        "initial_contact": "",
+        "customer_name_label": "고객명 (선택)", "code_label": "접속 코드 (6자리)", "connect": "연결",
+        "download": "접속 프로그램 내려받기",
+        "download_hint": "내려받은 프로그램을 실행하세요. 스스로 연결되며 끝나면 스스로 삭제됩니다.",
+        "screen_reader_hint": "스크린리더 사용자 안내: 이 페이지는 키보드만으로 쓸 수 있습니다. Tab 키로 입력란 사이를 "
+                              "이동하세요. 모든 입력란에 이름표가 있으며 오류는 나타날 때 읽어 드립니다.",
+        "browser_help": "브라우저 도움말", "browser_seen": "사용 중인 브라우저: {browser}",
+        "browser_steps": "내려받기가 시작되지 않으면 이 사이트의 다운로드를 허용한 뒤 내려받기 링크를 다시 누르세요.",
+        "code_title": "접속 코드", "code_is": "접속 코드:",
+        "code_start": "아래에서 지원 프로그램을 내려받아 실행하세요. 코드는 이미 들어 있습니다.",
+        "code_bad": "접속 코드는 6자리 숫자입니다(예: 123456). 상담원이 알려 드린 코드를 확인하고 다시 입력하세요.",
+        "icons_title": "상담원 번호를 선택하세요",
+        "icons_none": "지금 연결할 수 있는 상담원이 없습니다. 잠시 후 다시 시도하세요.",
+        "icon_label": "상담원 번호 {number}: {name}",
+        "password_title": "세션 비밀번호 확인",
+        "password_label": "세션 비밀번호 (상담원이 알려 드린 4자리)", "confirm": "확인",
+        "password_later": "상담원 번호로 연결하는 기능은 아직 준비 중입니다. 상담원에게 6자리 접속 코드를 요청하세요.",
+        "windows_title": "상담 창구를 선택하세요",
+        "request_body": "양식을 작성하고 다음 상담원을 기다려 주세요.",
+        "choose_window": "{name} 선택", "estimate": "고객 1명당 약 {minutes}분",
+        "closed": "지금은 상담 시간이 아닙니다.", "next_open": "다음 상담 시작: {when} ({zone})",
+        "no_reservations": "상담 시간에 다시 방문해 주세요.",
+        "reservation_title": "상담 예약",
+        "reservation_body": "지금은 상담 시간이 아닙니다. 시간을 선택하시면 그때 연락드리겠습니다.",
+        "slot_label": "시간 (시간대 {zone})", "reserve": "예약", "no_slots": "앞으로 며칠 동안 예약할 수 있는 시간이 "
+        "없습니다. 나중에 다시 방문해 주세요.",
+        "reserved_title": "예약되었습니다",
+        "reserved_body": "{window}, {when} ({zone}). 그때 상담원이 연락드리겠습니다.",
+        "request_title": "{name} 상담 요청", "send": "상담 요청", "required": "(필수)",
+        "queued_title": "대기 중입니다", "queued_body": "{window} 대기 순서: {position}번째",
+        "queued_wait": "예상 대기 시간: 약 {minutes}분",
+        "queued_refresh": "이 페이지는 15초마다 새로 고쳐집니다. 닫지 마세요.",
+        "field_required": "{label}은(는) 필수입니다. 입력한 뒤 다시 보내 주세요.",
+        "field_phone": "{label}에는 숫자와 '-'만 13자까지 쓸 수 있습니다. 고친 뒤 다시 보내 주세요.",
+        "field_email": "{label}은(는) name@example.com 같은 이메일 주소여야 합니다. 고친 뒤 다시 보내 주세요.",
+        "field_text": "{label}은(는) 제어 문자 없이 200자까지 쓸 수 있습니다. 줄여 주세요.",
+        "slot_bad": "목록의 시간 중 하나를 선택한 뒤 다시 보내 주세요.",
+        "cross_site": "이 양식은 이 페이지에서 보낸 것이 아닙니다. 페이지를 다시 열고 그곳에서 보내 주세요.",
+        "back": "페이지로 돌아가기",
+    },
+}
+LANGUAGE_NAMES = {"ko": "한국어", "ja": "日本語", "en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文",
+                  "es": "Español", "fr": "Français", "pt": "Português"}
+_ALIASES = {"zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hans": "zh-Hans", "zh": "zh-Hans", "zh-tw": "zh-Hant",
+            "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "zh-hant": "zh-Hant"}
+
+
+def _tag_language(tag: str) -> str:
+    """Our language code for a BCP 47 tag (``pt-BR`` → ``pt``, ``zh-TW`` → ``zh-Hant``)."""
+    tag = tag.strip().lower()
+    for prefix, language in sorted(_ALIASES.items(), key=lambda item: -len(item[0])):
+        if tag == prefix or tag.startswith(prefix + "-"):
+            return language
+    return tag.split("-", 1)[0]
+
+
+def _ranked(accept_language: str) -> list[str]:
+    ranked = []
+    for index, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.partition(";")
+        weight = re.search(r"q=([01](?:\.[0-9]{0,3})?)", params)
+        ranked.append((-(float(weight.group(1)) if weight else 1.0), index, _tag_language(tag)))
+    return [language for weight, _, language in sorted(ranked) if weight < 0]
+
+
+def choose_language(languages: Sequence[str], default: str, asked: str | None, accept_language: str | None) -> str:
+    """The language a customer sees (see the module's rule)."""
+    if asked in languages:
+        return str(asked)
+    for language in _ranked(accept_language or ""):
+        if language in languages:
+            return language
+    return default
+
+
+class PageTexts:
+    """The texts of one page in one language."""
+
+    def __init__(self, language: str, own: Mapping[str, Any] | None) -> None:
+        self.language = language
+        mine = (own or {}).get(language)
+        self._own: Mapping[str, Any] = mine if isinstance(mine, Mapping) else {}
+
+    def __getitem__(self, key: str) -> str:
+        value = self._own.get(key)
+        if isinstance(value, str) and value:
+            return value
+        return BUILT_IN.get(self.language, {}).get(key) or BUILT_IN["en"][key]
