@@ -12,6 +12,11 @@ asked of the customer; answers go out as PermissionDecision and every grant and 
 VideoFrame leaves (``link_send`` drops them, whatever the pump does); while a consent box is
 open under customer_alert_lock (``hold_input``) the agent's input is dropped, so it cannot
 answer the box.
+Auto-reconnect (policy.auto_reconnect; transport.link does the reconnecting): a dropped link is not an
+end. While it is restored (LinkReconnecting) nothing is sent, tools' ``send`` returns False, the agent's
+held keys are released but control stays granted. The resumed link runs a fresh handshake; its consent
+is the customer's earlier answer, sent again by the host itself (never asked twice). On LinkResumed the
+grant is said again (ControlGrant) and the first VideoFrame that leaves is a keyframe.
 """
 
 from __future__ import annotations
@@ -53,8 +58,9 @@ from protocol.messages import (
     Wheel,
 )
 from protocol.session import Role
-from transport.events import LinkClosed
+from transport.events import LinkClosed, LinkReconnecting, LinkResumed
 from transport.link import LinkConfig, SessionLink
+from transport.reconnect import RECONNECT_WINDOW_S
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +70,8 @@ CUSTOMER = "customer"  # the ChatLine sender of the customer's lines
 CUSTOMER_HOLD_S = 0.5  # without simultaneous_control, the agent's input waits this long after the customer's
 MAX_CHAT_TEXT = 4000
 ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)
-UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, *ENDING_EVENTS)
+UI_EVENTS = (HandshakeComplete, SessionLive, ChatLine, ControlRevoke, LinkReconnecting, LinkResumed,
+             *ENDING_EVENTS)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,6 +102,7 @@ class HostSession:
                  blinders: BlinderSet | None = None) -> None:
         if link_config.role is not Role.HOST:
             raise ValueError("a HostSession needs a host link")
+        link_config = _with_reconnect(link_config, policy.auto_reconnect)
         self._on_event = on_event
         self._policy = policy
         self.grants = grants or GrantLog("", None)
@@ -113,6 +121,11 @@ class HostSession:
         self._live = False
         self._input_held = False
         self._customer_until = 0.0
+        self._consent: ConsentDecision | None = None  # the customer's answer (said again on a resumed link)
+        self._consent_asked = False
+        self._secured = False  # the first HandshakeComplete went to the UI; later ones show as LinkResumed
+        self._was_live = False
+        self._keyframe_first = False  # after LinkResumed, until a keyframe has left
         self._chat_listeners: list[Callable[[ChatLine], None]] = []
         self._tool_handlers: dict[type, list[Callable[[object], None]]] = {}
 
@@ -132,14 +145,20 @@ class HostSession:
         if isinstance(message, VideoFrame) and self.paused:
             self.frames_withheld += 1
             return  # the customer paused sharing: no picture leaves, whatever the pump does
+        if isinstance(message, VideoFrame) and self._keyframe_first:
+            if not message.keyframe:
+                return  # the viewer's fresh decoder needs the keyframe the pump was asked for
+            self._keyframe_first = False
         self.link.send(message)
 
     def accept(self) -> None:
         """The customer agrees: go live and start sharing."""
-        self.link.send(ConsentDecision(True))
+        self._consent = ConsentDecision(True)
+        self.link.send(self._consent)
 
     def refuse(self, reason: str = "the customer refused the connection") -> None:
-        self.link.send(ConsentDecision(False, reason))
+        self._consent = ConsentDecision(False, reason)
+        self.link.send(self._consent)
 
     def grant_control(self, by: str = "customer") -> None:
         if self._ended or not self._policy.control_allowed:
@@ -247,18 +266,31 @@ class HostSession:
                 listener(event)
         for tool_handler in self._tool_handlers.get(type(event), ()):
             tool_handler(event)
-        if isinstance(event, UI_EVENTS):
+        if isinstance(event, UI_EVENTS) and self._shown(event):
             self._on_event(event)
 
+    def _shown(self, event: object) -> bool:
+        """Whether the UI gets ``event``: a resumed link's handshake shows as LinkResumed (with its new SAS)."""
+        if not isinstance(event, HandshakeComplete):
+            return True
+        first, self._secured = not self._secured, True
+        return first
+
     def _on_handshake(self, event: HandshakeComplete) -> None:
-        if self._policy.pre_consent:
+        if self._consent is not None:
+            self.link.send(self._consent)  # a resumed link: the customer answered already, never ask twice
+        elif self._consent_asked:
+            return  # a resumed link while the consent box is open: its answer goes to this link
+        elif self._policy.pre_consent:
+            self._consent_asked = True
             self._on_event(ConsentNeeded(event.sas))
         else:
             self.accept()
 
     def _on_live(self, _event: SessionLive) -> None:
-        if self._ended:
+        if self._ended or self._was_live:
             return
+        self._was_live = True
         self._live = True
         self.pump.start()
         if self._policy.control_auto_enable and self._policy.control_allowed:
@@ -267,6 +299,22 @@ class HostSession:
                 self.grant_control(by="policy")
             else:
                 self._on_event(ControlAsked())
+
+    def _on_reconnecting(self, _event: LinkReconnecting) -> None:
+        self._live = False
+        if self.gate.granted:
+            self.input.submit(self._release_held)  # keys held down must not stay down for the outage
+
+    def _on_resumed(self, _event: LinkResumed) -> None:
+        if self._ended:
+            return
+        if not self._was_live:
+            return  # the outage came before the first live (the link reported SessionLive just before this)
+        self._live = True
+        self._keyframe_first = True
+        self.pump.request_keyframe()
+        if self.gate.granted:
+            self.link.send(ControlGrant())  # the grant stands; the viewer hears it again
 
     def _on_pump_failed(self, reason: str) -> None:
         self.end(f"the customer's screen could not be shared ({reason})")
@@ -351,4 +399,15 @@ class HostSession:
         PointerButton: _on_pointer_button,  # type: ignore[dict-item]
         Wheel: _on_wheel,  # type: ignore[dict-item]
         KeyInput: _on_key,  # type: ignore[dict-item]
+        LinkReconnecting: _on_reconnecting,  # type: ignore[dict-item]
+        LinkResumed: _on_resumed,  # type: ignore[dict-item]
     }
+
+
+def _with_reconnect(config: LinkConfig, auto_reconnect: bool) -> LinkConfig:
+    """The link config with the policy's auto_reconnect: a window given by the caller is kept (tests)."""
+    if not auto_reconnect:
+        return dataclasses.replace(config, reconnect_window_s=0.0)
+    if config.reconnect_window_s > 0:
+        return config
+    return dataclasses.replace(config, reconnect_window_s=RECONNECT_WINDOW_S)

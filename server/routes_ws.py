@@ -1,5 +1,8 @@
 """WebSocket endpoints: the session relay ``/relay/{session_id}`` and the agent push hub ``/ws/agent``.
 
+A relay leg may add ``&reconnect=<seconds>`` (it will reconnect after a drop) and ``&resume=1`` (this is
+such a reconnect); see server.relay.
+
 Refusals happen right after the handshake is accepted: the socket is accepted, then closed at once
 with a 4xxx code and a short reason (a refusal before accepting could only be an HTTP 403).
 Codes: 4400 bad role or protocol misuse, 4401 missing or wrong token, 4403 not the session's agent,
@@ -9,6 +12,7 @@ Codes: 4400 bad role or protocol misuse, 4401 missing or wrong token, 4403 not t
 from __future__ import annotations
 
 import logging
+import math
 import re
 
 from fastapi import APIRouter, WebSocket
@@ -49,7 +53,17 @@ async def relay_leg(websocket: WebSocket, session_id: str) -> None:
         return
     await websocket.accept()
     assert role is not None  # _admit checked it
-    await services.relay.serve(session_id, role, websocket)
+    await services.relay.serve(session_id, role, websocket, reconnect_s=_reconnect_s(websocket),
+                               resume=websocket.query_params.get("resume") == "1")
+
+
+def _reconnect_s(websocket: WebSocket) -> float:
+    """The reconnect window a leg asks for (``reconnect=<seconds>``); 0 when absent or not a number."""
+    try:
+        value = float(websocket.query_params.get("reconnect", "0"))
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) and value > 0 else 0.0
 
 
 async def _agent_caller(services: Services, websocket: WebSocket) -> Caller | None:

@@ -7,10 +7,11 @@ for control once live, notices the end and decides the exit code (viewer.options
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,12 @@ from protocol.messages import (
     SharingState,
 )
 from protocol.session import Role
-from transport.events import LinkClosed
+from transport.events import LinkClosed, LinkReconnecting, LinkResumed
 from transport.link import LinkConfig, relay_url
 from transport.tls import pinned_ssl_context
 from viewer.control import ChatSender, CommandReader, chat_record
 from viewer.options import ExitCode, FrameTap, ViewerOptions, load_frame_tap
-from viewer.policy import ViewerPolicy
+from viewer.policy import ENV_POLICY, ViewerPolicy
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 
 if TYPE_CHECKING:
@@ -71,6 +72,14 @@ def _describe_more(event: object) -> dict[str, object] | None:
         return chat_record(event)
     if isinstance(event, ENDING_EVENTS):
         return {"event": "ended", "reason": event.reason}
+    return _describe_link(event)
+
+
+def _describe_link(event: object) -> dict[str, object] | None:
+    if isinstance(event, LinkReconnecting):
+        return {"event": "reconnecting", "reason": event.reason, "peer": event.peer, "window_s": event.window_s}
+    if isinstance(event, LinkResumed):
+        return {"event": "resumed", "sas": event.sas}
     return None
 
 
@@ -171,12 +180,21 @@ class SessionWatcher:
 def run_headless(options: ViewerOptions, tap: FrameTap | None = None) -> int:
     """Decode without a window until the session ends; returns the exit code."""
     watcher = SessionWatcher(options)
-    session = watcher.attach(ViewerSession(link_config(options), watcher, tap or _tap(options)))
+    session = watcher.attach(ViewerSession(link_config(options), watcher, tap or _tap(options),
+                                           auto_reconnect=headless_reconnect(os.environ)))
     session.start()
     watcher.read_commands()
     _wait(watcher.ended, options.duration, session.end, watcher.print_stats)
     watcher.ended.wait(5)
     return watcher.finish()
+
+
+def headless_reconnect(env: Mapping[str, str]) -> bool:
+    """A headless viewer (scripts, benchmarks) reconnects only when FERRY_VIEWER_POLICY is given and allows it.
+
+    Without the agent's options a script wants a dropped peer reported at once, not a minute later.
+    """
+    return bool(env.get(ENV_POLICY)) and ViewerPolicy.from_env(env).allows("auto_reconnect")
 
 
 def stats_record(session: ViewerSession) -> dict[str, object]:
@@ -185,7 +203,7 @@ def stats_record(session: ViewerSession) -> dict[str, object]:
     return {"event": "stats", "t_ns": time.monotonic_ns(), "frames": stats.frames_decoded,
             "frames_dropped": stats.frames_dropped, "keyframes": stats.keyframes,
             "fps": round(stats.fps(), 1), "bytes_in": link.bytes_in, "bytes_out": link.bytes_out,
-            "latency_p50_ms": stats.latency_ms(50)}
+            "latency_p50_ms": stats.latency_ms(50), "reconnects": link.reconnects}
 
 
 def _wait(ended: threading.Event, duration: float | None, end: Callable[[str], None],
@@ -209,8 +227,10 @@ def run_window(options: ViewerOptions) -> int:
 
     app = _application()
     watcher = SessionWatcher(options)
-    session = watcher.attach(ViewerSession(link_config(options), watcher, _tap(options)))
-    window = ViewerWindow(session, policy=ViewerPolicy.from_env())
+    policy = ViewerPolicy.from_env()
+    session = watcher.attach(ViewerSession(link_config(options), watcher, _tap(options),
+                                           auto_reconnect=policy.allows("auto_reconnect")))
+    window = ViewerWindow(session, policy=policy)
     window.geometry_reported.connect(lambda rect: watcher.printer({"event": "view_geometry", **rect}))
     watcher.forward = window.deliver
     stop_on_signals(window.close)

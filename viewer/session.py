@@ -12,8 +12,13 @@ Rules:
   once per wait, not once per frame.
 - Decoded frames go to the frame tap and to ``on_event`` as DecodedFrame; consumers
   keep only the newest one. A tap that raises is logged once and not called again.
+- Stills (screenshot mode: VideoFrame.codec "jpeg") are whole pictures: they go to a StillDecoder on the
+  same thread, in order, and leave the H.264 decoder's state alone; a frame of an unknown codec is dropped.
 - Any other failure on the decode thread ends the session with a reason (``failure``),
   so a viewer never stays live with a frozen picture.
+- Auto-reconnect (``auto_reconnect``, done by transport.link): LinkReconnecting is not an end; it puts a
+  resync mark in the queue, so the decoder starts afresh and waits for the keyframe the host sends first
+  on the resumed link. A resumed link's HandshakeComplete is not passed on: LinkResumed carries its SAS.
 """
 
 from __future__ import annotations
@@ -28,16 +33,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from protocol.events import PeerError, SessionEnded
+from protocol.events import HandshakeComplete, PeerError, SessionEnded
 from protocol.messages import ControlRequest, FrameAck, KeyframeRequest, Message, VideoFrame
 from protocol.session import Role
-from transport.events import LinkClosed
+from transport.events import LinkClosed, LinkReconnecting
 from transport.link import LinkConfig, SessionLink
-from viewer.decoder import DecodeError, H264Decoder
+from transport.reconnect import RECONNECT_WINDOW_S
+from viewer.decoder import DecodeError, H264Decoder, StillDecoder
 
 log = logging.getLogger(__name__)
 FrameTap = Callable[[np.ndarray, int], None]
 DECODE_QUEUE_LIMIT = 8
+H264_CODEC = "h264"
+STILL_CODECS = frozenset({"jpeg"})  # screenshot mode's stills
 ENDING_EVENTS = (SessionEnded, PeerError, LinkClosed)  # the events after which a session is over
 
 
@@ -87,9 +95,13 @@ class ViewerSession:
     """Runs one viewer end of a session; events go to ``on_event`` from worker threads."""
 
     def __init__(self, link_config: LinkConfig, on_event: Callable[[object], None],
-                 frame_tap: FrameTap | None = None) -> None:
+                 frame_tap: FrameTap | None = None, *, auto_reconnect: bool | None = None) -> None:
+        """``auto_reconnect``: None keeps ``link_config.reconnect_window_s``; True/False is the agent's option."""
         if link_config.role is not Role.VIEWER:
             raise ValueError("a ViewerSession needs a viewer link")
+        if auto_reconnect is not None:
+            window = (link_config.reconnect_window_s or RECONNECT_WINDOW_S) if auto_reconnect else 0.0
+            link_config = dataclasses.replace(link_config, reconnect_window_s=window)
         self._on_event = on_event
         self._frame_tap = frame_tap
         self._frames: queue.Queue[VideoFrame | _Resync | None] = queue.Queue()
@@ -98,6 +110,7 @@ class ViewerSession:
         self.failure: str | None = None  # why the decode thread gave up, if it did
         self.link = SessionLink(link_config, self._on_link_event)
         self._packet_listeners: list[Callable[[VideoFrame], None]] = []
+        self._secured = False  # the first HandshakeComplete was passed on
         self._decoder_thread = threading.Thread(target=self._decode_loop, name="ferry-decode", daemon=True)
 
     def start(self) -> None:
@@ -140,6 +153,12 @@ class ViewerSession:
             return
         if isinstance(event, LinkClosed):
             self._frames.put(None)
+        elif isinstance(event, LinkReconnecting):
+            self._frames.put(_Resync(0))  # the old stream's references are gone with the old link
+        elif isinstance(event, HandshakeComplete):
+            if self._secured:
+                return  # a resumed link: LinkResumed follows with this SAS
+            self._secured = True
         self._on_event(event)
 
     def _enqueue(self, frame: VideoFrame) -> None:
@@ -170,12 +189,13 @@ class ViewerSession:
 
     def _decode_frames(self) -> None:
         decoder = H264Decoder()
+        stills = StillDecoder()
         while (item := self._frames.get()) is not None:
             if isinstance(item, _Resync):
                 self.stats.frames_dropped += item.frames_dropped
                 decoder = self._resync(decoder)
                 continue
-            image = self._decode(decoder, item)
+            image = self._decode(decoder, item) if item.codec == H264_CODEC else self._decode_still(stills, item)
             if image is not None:
                 self._deliver(item, image)
 
@@ -198,6 +218,19 @@ class ViewerSession:
             self.link.send(KeyframeRequest())  # the decoder now waits for a keyframe
             return None
         return image
+
+    def _decode_still(self, stills: StillDecoder, frame: VideoFrame) -> np.ndarray | None:
+        """The picture of a still (screenshot mode), or None when it is not one (logged, dropped)."""
+        if frame.codec not in STILL_CODECS:
+            log.warning("frame %d has the unknown codec %r; dropped", frame.frame_id, frame.codec)
+            self.stats.frames_dropped += 1
+            return None
+        try:
+            return stills.decode(frame.data)
+        except DecodeError as exc:
+            log.warning("still %d could not be decoded: %s", frame.frame_id, exc)
+            self.stats.frames_dropped += 1
+            return None
 
     def _deliver(self, frame: VideoFrame, image: np.ndarray) -> None:
         decoded_ns = time.monotonic_ns()
