@@ -36,7 +36,7 @@ from protocol.messages import (
     PermissionRequest,
     unpack_rects,
 )
-from transport.events import LinkConnected, LinkPaired
+from transport.events import LinkConnected, LinkPaired, LinkReconnecting, LinkResumed
 from ui.bridge import EventBridge
 from ui.widgets import group_code
 from viewer.frame_view import ACTUAL, FIT, FrameView
@@ -318,6 +318,19 @@ class ViewerWindow(QMainWindow):
             self._set_status(self.tr("Live. View only until the customer gives control."))
         elif isinstance(event, ENDING_EVENTS):
             self._finish(event.reason)
+        elif isinstance(event, LinkReconnecting | LinkResumed):
+            self._on_link_outage(event)
+
+    def _on_link_outage(self, event: LinkReconnecting | LinkResumed) -> None:
+        """A dropped link is being restored (auto_reconnect), or was: the host grants control again on resume."""
+        if isinstance(event, LinkReconnecting):
+            self.view.input_enabled = False
+            text = (self.tr("The customer's connection was lost. Waiting for it to come back… (up to {seconds} s)")
+                    if event.peer else self.tr("Connection lost. Reconnecting… (up to {seconds} s)"))
+            self._set_status(text.format(seconds=round(event.window_s)))
+            return
+        self._sas_label.setText(self.tr("Security code: {sas}").format(sas=group_code(event.sas)))
+        self._set_status(self.tr("Reconnected. The security code is now {sas}.").format(sas=group_code(event.sas)))
 
     def _finish(self, reason: str) -> None:
         if self._ended:
