@@ -37,6 +37,8 @@ from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
+    from viewer.window import ViewerWindow
+
 
 def link_config(options: ViewerOptions) -> LinkConfig:
     """The relay link of the viewer described by ``options``."""
@@ -228,9 +230,11 @@ def run_window(options: ViewerOptions) -> int:
     app = _application()
     watcher = SessionWatcher(options)
     policy = ViewerPolicy.from_env()
-    session = watcher.attach(ViewerSession(link_config(options), watcher, _tap(options),
+    config = link_config(options)
+    session = watcher.attach(ViewerSession(config, watcher, _tap(options),
                                            auto_reconnect=policy.allows("auto_reconnect")))
     window = ViewerWindow(session, policy=policy)
+    _connect_tools(window, options, config)
     window.geometry_reported.connect(lambda rect: watcher.printer({"event": "view_geometry", **rect}))
     watcher.forward = window.deliver
     stop_on_signals(window.close)
@@ -239,6 +243,15 @@ def run_window(options: ViewerOptions) -> int:
     watcher.read_commands()
     app.exec()
     return watcher.finish()
+
+
+def _connect_tools(window: ViewerWindow, options: ViewerOptions, config: LinkConfig) -> None:
+    """Tell the tools that call the server (session share) where it is and who the agent is."""
+    from viewer.tools.handover import ViewerHandover
+
+    handover = window.tools.get("handover")
+    if isinstance(handover, ViewerHandover):
+        handover.connect_server(options.server, options.session_id, options.token, config.ssl_context)
 
 
 def _application() -> QCoreApplication:
