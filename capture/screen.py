@@ -25,7 +25,7 @@ from capture.errors import ScreenUnavailableError
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Monitor:
-    """One monitor of the screen; ``index`` counts from 1 as mss does (0 would be all of them)."""
+    """One monitor of the screen; ``index`` counts from 1 as mss does (0: all of them, their bounding box)."""
 
     index: int
     left: int
@@ -62,8 +62,12 @@ class ScreenGrabber:
         raw: list[dict[str, Any]] = list(self._mss.monitors)
         return [_monitor(index, mon) for index, mon in enumerate(raw) if index > 0]
 
+    def everything(self) -> Monitor:
+        """All monitors together: their bounding box, index 0 (mss's monitor 0)."""
+        return _monitor(0, self._mss.monitors[0])
+
     def select(self, monitor: int) -> None:
-        """Capture another monitor from the next grab on."""
+        """Capture another monitor (0: all of them) from the next grab on; ScreenUnavailableError if none."""
         self._monitor = self._find(monitor)
 
     def grab(self) -> NDArray[np.uint8]:
@@ -92,11 +96,13 @@ class ScreenGrabber:
         self.close()
 
     def _find(self, index: int) -> Monitor:
+        if index == 0:
+            return self.everything()
         monitors = self.monitors()
         if not 1 <= index <= len(monitors):
             raise ScreenUnavailableError(
                 f"Monitor {index} does not exist on {self._where()}: it has {len(monitors)} "
-                f"monitor(s), numbered from 1"
+                f"monitor(s), numbered from 1 (0: all of them)"
             )
         return monitors[index - 1]
 

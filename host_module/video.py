@@ -13,6 +13,14 @@ every place a window had in between is blacked. When the blinded rectangles chan
 before the frame; when a blinder is added or removed, that frame is a keyframe.
 Pause: once ``set_paused(True)`` has returned, nothing more is grabbed or sent until
 ``set_paused(False)`` (which asks for a keyframe).
+Switches: ``select_monitor`` and ``set_stills`` only note what is wanted (any thread); the video thread
+applies it between two ticks (never during a grab): a new monitor gets a new encoder for its size, and every
+switch makes the next H.264 frame a keyframe. Monitor listeners are called on the video thread with the
+shared monitor and all monitors at the start and after every monitor switch, before the first frame of it.
+Screenshot mode (``set_stills(interval)``): every ``interval`` seconds one whole JPEG still (blinded first,
+like every frame), sent whatever the window of frames in flight says, never to packet listeners (they get
+the H.264 stream only); ``set_stills(None)`` goes back to video with a keyframe. The video ticks do no more
+work than before but one Event check and one attribute check per tick.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from numpy.typing import NDArray
 
 from capture.blinders import BlinderSet, Rect
 from capture.damage import DamageDetector
-from capture.encoder import EncodedFrame, H264Encoder
+from capture.encoder import H264_CODEC, JPEG_CODEC, EncodedFrame, H264Encoder, StillEncoder
 from capture.errors import CaptureError
 from capture.screen import Monitor, ScreenGrabber
 from protocol.messages import MAX_RECTS, BlinderRegions, Message, VideoFrame, pack_rects
@@ -39,6 +47,8 @@ STILL_TICKS_BEFORE_BACKOFF = 125  # one second of a still screen at 8 ms ...
 STILL_INTERVAL = 0.024  # ... then sample every 24 ms until something changes
 OnStarted = Callable[[Monitor], None]
 OnFailed = Callable[[str], None]
+OpenGrabber = Callable[[str | None, int], ScreenGrabber]  # (display, monitor) -> grabber; tests pass a fake
+MonitorListener = Callable[[Monitor, tuple[Monitor, ...]], None]  # (the shared monitor, every monitor)
 
 
 class VideoPump:
@@ -46,8 +56,10 @@ class VideoPump:
 
     def __init__(self, display: str | None, send: SendFrame, *, monitor: int = 1,
                  interval: float = 0.008, max_in_flight: int = 2, on_started: OnStarted | None = None,
-                 on_failed: OnFailed | None = None, blinders: BlinderSet | None = None) -> None:
+                 on_failed: OnFailed | None = None, blinders: BlinderSet | None = None,
+                 open_grabber: OpenGrabber = ScreenGrabber) -> None:
         self._display = display
+        self._open_grabber = open_grabber
         self.blinders = blinders if blinders is not None else BlinderSet()
         self._blinder_version = self.blinders.version
         self._regions_sent: list[Rect] = []
@@ -63,6 +75,12 @@ class VideoPump:
         self._stop = threading.Event()
         self._keyframe_wanted = threading.Event()
         self._keyframe_wanted.set()
+        self._switch_wanted = threading.Event()  # a monitor or mode switch waits for the video thread
+        self._wake = threading.Event()  # cuts short the wait between stills
+        self._wanted_monitor: int | None = None
+        self._stills_interval: float | None = None  # screenshot mode: seconds between stills
+        self._still_encoder: StillEncoder | None = None
+        self._monitor_listeners: list[MonitorListener] = []
         self._lock = threading.Lock()
         self._last_sent = 0
         self._last_acked = 0
@@ -76,6 +94,7 @@ class VideoPump:
     def stop(self, wait: bool = True) -> None:
         """Stop sampling; with ``wait``, until the thread has finished (at most 2 s)."""
         self._stop.set()
+        self._wake.set()
         if wait and self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=2)
 
@@ -95,6 +114,35 @@ class VideoPump:
     @property
     def paused(self) -> bool:
         return self._paused
+
+    def select_monitor(self, index: int) -> None:
+        """Share mss monitor ``index`` (1 = the first, 0 = all of them) from the next tick on (thread-safe)."""
+        with self._lock:
+            self._wanted_monitor = index
+        self._switch_wanted.set()
+        self._wake.set()
+
+    def set_stills(self, interval: float | None) -> None:
+        """Screenshot mode: a still every ``interval`` seconds; None: back to video (thread-safe)."""
+        self._stills_interval = interval
+        self._switch_wanted.set()
+        self._wake.set()
+
+    @property
+    def mode(self) -> str:
+        """"stills" in screenshot mode, else "video"."""
+        return "video" if self._stills_interval is None else "stills"
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(id of the last frame sent, id of the last frame acknowledged)."""
+        with self._lock:
+            return self._last_sent, self._last_acked
+
+    def add_monitor_listener(self, listener: MonitorListener) -> None:
+        """Call ``listener(shared, monitors)`` on the video thread at the start and after every monitor switch."""
+        with self._lock:
+            self._monitor_listeners = [*self._monitor_listeners, listener]
 
     def add_packet_listener(self, listener: PacketListener) -> None:
         """Also call ``listener(packet, capture_ns)`` on the video thread for every packet sent (e.g. a recorder).
@@ -121,7 +169,7 @@ class VideoPump:
 
     def _run(self) -> None:
         try:
-            grabber = ScreenGrabber(display=self._display, monitor=self._monitor)
+            grabber = self._open_grabber(self._display, self._monitor)
         except CaptureError as exc:
             self._fail(exc)
             return
@@ -141,18 +189,66 @@ class VideoPump:
             self._on_failed(str(exc))
 
     def _loop(self, grabber: ScreenGrabber) -> None:
-        width, height = grabber.size
         if self._on_started is not None:
             self._on_started(grabber.monitor)
-        encoder = H264Encoder(width, height)
-        detector = DamageDetector(width, height)
+        encoder, detector = self._open_stream(grabber)
         next_tick = time.monotonic()
         still_ticks = 0
         while not self._stop.is_set():
+            if self._switch_wanted.is_set():
+                encoder, detector = self._switch(grabber, encoder, detector)
+            if self._stills_interval is not None:
+                self._still_tick(grabber, self._stills_interval)
+                continue
             still_ticks = 0 if self._tick(grabber, encoder, detector) else still_ticks + 1
             interval = self._interval if still_ticks < STILL_TICKS_BEFORE_BACKOFF else STILL_INTERVAL
             next_tick = max(next_tick + interval, time.monotonic())
             self._stop.wait(max(0.0, next_tick - time.monotonic()))
+
+    def _open_stream(self, grabber: ScreenGrabber) -> tuple[H264Encoder, DamageDetector]:
+        """A fresh encoder and damage detector for the shared monitor; the monitor listeners hear of it."""
+        width, height = grabber.size
+        self._still_encoder = None
+        monitors = tuple(grabber.monitors())
+        with self._lock:
+            listeners = self._monitor_listeners
+        for listener in listeners:
+            listener(grabber.monitor, monitors)
+        return H264Encoder(width, height), DamageDetector(width, height)
+
+    def _switch(self, grabber: ScreenGrabber, encoder: H264Encoder,
+                detector: DamageDetector) -> tuple[H264Encoder, DamageDetector]:
+        """Apply a wanted monitor or mode switch between ticks; the next H.264 frame is a keyframe."""
+        with self._lock:
+            self._switch_wanted.clear()
+            self._wake.clear()  # this switch is being handled: the next wait between stills is a whole one
+            index, self._wanted_monitor = self._wanted_monitor, None
+        if index is not None:
+            try:
+                grabber.select(index)
+            except CaptureError as exc:  # a monitor unplugged meanwhile: keep sharing the one we have
+                log.warning("kept sharing monitor %d: %s", grabber.monitor.index, exc)
+            encoder, detector = self._open_stream(grabber)
+        self.request_keyframe()  # also empties the window of frames in flight
+        return encoder, detector
+
+    def _still_tick(self, grabber: ScreenGrabber, interval: float) -> None:
+        """Screenshot mode: one still (unless paused), then wait ``interval`` or until a switch or stop."""
+        with self._tick_lock:
+            if not self._paused:
+                self._send_still(grabber)
+        if not self._stop.is_set():  # stop() sets _stop before _wake: a stop is never slept through
+            self._wake.wait(interval)
+        self._wake.clear()
+
+    def _send_still(self, grabber: ScreenGrabber) -> None:
+        before = self.blinders.sweep()
+        pixels = grabber.grab()
+        capture_ns = time.monotonic_ns()
+        self._blind(pixels, grabber.monitor, before)  # blinded areas are black before encoding, as in video
+        if self._still_encoder is None:
+            self._still_encoder = StillEncoder(*grabber.size)
+        self._send_encoded(self._still_encoder.encode(pixels), capture_ns, JPEG_CODEC)
 
     def _tick(self, grabber: ScreenGrabber, encoder: H264Encoder, detector: DamageDetector) -> bool:
         """One sample of the screen; False when it was still or paused (nothing sent, nothing waiting)."""
@@ -190,15 +286,17 @@ class VideoPump:
         changed, self._blinder_version = version != self._blinder_version, version
         return changed
 
-    def _send_encoded(self, encoded: EncodedFrame, capture_ns: int) -> None:
+    def _send_encoded(self, encoded: EncodedFrame, capture_ns: int, codec: str = H264_CODEC) -> None:
         with self._lock:
             self._last_sent += 1
             frame_id = self._last_sent
             listeners = self._listeners
         self._send(VideoFrame(frame_id, encoded.keyframe, encoded.width, encoded.height, capture_ns,
-                              encoded.data))
+                              encoded.data, codec))
         self.frames_sent += 1
         self.bytes_sent += len(encoded.data)
+        if codec != H264_CODEC:
+            return  # a still is not part of the H.264 stream the listeners (a recording) follow
         for listener in listeners:
             self._notify(listener, encoded, capture_ns)
 

@@ -347,7 +347,8 @@ class CursorTrace:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class MonitorList:
-    """The customer's monitors (pack_rects, in order) and which is shared (-1: all of them)."""
+    """The customer's monitors (pack_rects, in order; relative to the top-left corner of all monitors together,
+    since monitor origins may be negative) and which is shared: its 0-based position in the list, -1 for all."""
 
     TYPE: ClassVar[MessageType] = MessageType.MONITOR_LIST
     monitors: bytes
@@ -356,7 +357,7 @@ class MonitorList:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class MonitorSelect:
-    """The viewer asks to share monitor ``index`` of the MonitorList (-1: all of them)."""
+    """The viewer asks to share the monitor at 0-based position ``index`` of the MonitorList (-1: all of them)."""
 
     TYPE: ClassVar[MessageType] = MessageType.MONITOR_SELECT
     index: int
