@@ -31,6 +31,9 @@ from server.errors import ApiError
 from server.jobs import start_jobs
 from server.pages.routes_admin import router as pages_admin_router
 from server.pages.routes_public import router as pages_public_router
+from server.queues.files import BODY_LIMIT as CHAT_FILE_LIMIT
+from server.queues.routes_agent import router as queue_agent_router
+from server.queues.routes_customer import router as queue_customer_router
 from server.routes_admin_auth import router as admin_auth_router
 from server.routes_agent import router as agent_router
 from server.routes_api import router as api_router
@@ -111,6 +114,8 @@ LARGE_BODIES = {("PUT", "/api/v1/admin/company/logo"): LOGO_BODY_LIMIT}
 """Routes that read a larger body than ``MAX_REQUEST_BODY`` (method, path): their own limit."""
 LARGE_BODY_PATTERNS = (
     ("PUT", re.compile(r"/api/v1/admin/pages/[0-9]+(?:/logo|/windows/[0-9]+/image)"), LOGO_BODY_LIMIT),
+    ("POST", re.compile(r"/api/v1/queue/[0-9]+/files"), CHAT_FILE_LIMIT),
+    ("POST", re.compile(r"/p/[^/]+/t/[A-Za-z0-9_-]+/files"), CHAT_FILE_LIMIT),
 )
 """The same for routes with ids in their path (method, path pattern, limit)."""
 
@@ -184,6 +189,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     app.include_router(handover_router)
     app.include_router(pages_admin_router)
     app.include_router(pages_public_router)
+    app.include_router(queue_agent_router)
+    app.include_router(queue_customer_router)
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

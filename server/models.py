@@ -504,3 +504,34 @@ class QueueEntry(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     accepted_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime.datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- queue chat (revision 0008): chat between a queue's customer and the agent who accepted; rules in server/queues
+
+
+class QueueChatFile(Base):
+    """A file sent in a queue chat, stored under the server's data directory with a random name."""
+
+    __tablename__ = "queue_chat_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(10))  # agent | customer
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QueueChatLine(Base):
+    """One line of a queue chat (a file is a line with ``file_id``); its id orders the chat for both sides."""
+
+    __tablename__ = "queue_chat_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(10))  # agent | customer
+    name: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(String(4000))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("queue_chat_files.id", ondelete="CASCADE"))
+    at: Mapped[datetime.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -29,6 +29,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.options import agent_options
 from server.pages.calendar import page_calendar
 from server.pages.schedule import has_room, is_open, next_opening, upcoming_slots
 
@@ -185,12 +186,23 @@ def window_image(db: Session, slug: str, window_id: int) -> tuple[bytes, str]:
 
 @dataclasses.dataclass(frozen=True)
 class TicketView:
-    """A queue entry as its customer sees it."""
+    """A queue entry as its customer sees it.
+
+    ``ticket``, ``socket_path`` (``/ws/queue/{ticket}``) and ``base_path`` (``/p/{slug}/t/{ticket}``: add
+    ``/files`` to upload, ``/chat.txt`` for the chat log) are filled in by the route; ``agent_name``,
+    ``files_allowed`` (chat_file_customer) and ``chat_log_allowed`` (chat_log_customer) once an agent accepted.
+    """
 
     window_name: str
     state: str
     position: int
     estimate_minutes: int
+    ticket: str = ""
+    socket_path: str = ""
+    base_path: str = ""
+    agent_name: str = ""
+    files_allowed: bool = False
+    chat_log_allowed: bool = False
 
 
 def enqueue(db: Session, window_id: int, name: str, fields: dict[str, str], ticket_hash: str) -> int:
@@ -202,12 +214,43 @@ def enqueue(db: Session, window_id: int, name: str, fields: dict[str, str], tick
 
 
 def ticket(db: Session, ticket_hash: str) -> TicketView:
-    """Where a ticket's holder stands: 1 + those waiting at the window before them."""
+    """Where a ticket's holder stands: 1 + those waiting at the window before them (ties by id)."""
     row = db.scalar(select(QueueEntry).where(QueueEntry.ticket_hash == ticket_hash))
     if row is None:
         raise NotFoundError("This queue ticket is unknown: go back to the page and choose a window again.")
     window = db.get_one(PageWindow, row.window_id)
+    earlier = (QueueEntry.created_at < row.created_at) | ((QueueEntry.created_at == row.created_at)
+                                                          & (QueueEntry.id < row.id))
     ahead = int(db.scalar(select(func.count()).select_from(QueueEntry).where(
-        QueueEntry.window_id == row.window_id, QueueEntry.state.in_(WAITING),
-        QueueEntry.created_at < row.created_at)) or 0)
-    return TicketView(window.name, row.state, ahead + 1, (ahead + 1) * window.estimate_minutes)
+        QueueEntry.window_id == row.window_id, QueueEntry.state.in_(WAITING), earlier)) or 0)
+    view = TicketView(window.name, row.state, ahead + 1, (ahead + 1) * window.estimate_minutes)
+    if row.state != QueueState.ACCEPTED.value or row.agent_id is None:
+        return view
+    agent = db.get_one(User, row.agent_id)
+    options = agent_options(db, agent.id)
+    return dataclasses.replace(view, agent_name=agent.nickname or agent.name,
+                               files_allowed=options.get("chat_file_customer") is True,
+                               chat_log_allowed=options.get("chat_log_customer") is True)
+
+
+@dataclasses.dataclass(frozen=True)
+class TicketChat:
+    """What a ticket's holder may do with the chat: the entry, its page's time zone, and the agent's options."""
+
+    entry_id: int
+    state: str
+    agent_id: int | None
+    time_zone: str
+    files_allowed: bool
+    chat_log_allowed: bool
+
+
+def ticket_chat(db: Session, page_id: int, ticket_hash: str) -> TicketChat:
+    """The ticket's entry on this page, for its chat routes (``NotFoundError`` otherwise)."""
+    row = db.scalar(select(QueueEntry).where(QueueEntry.ticket_hash == ticket_hash))
+    window = None if row is None else db.get(PageWindow, row.window_id)
+    if row is None or window is None or window.page_id != page_id:
+        raise NotFoundError("This queue ticket is unknown: go back to the page and choose a window again.")
+    options = agent_options(db, row.agent_id) if row.agent_id is not None else {}
+    return TicketChat(row.id, row.state, row.agent_id, db.get_one(ConnectionPage, page_id).time_zone,
+                      options.get("chat_file_customer") is True, options.get("chat_log_customer") is True)

@@ -16,25 +16,29 @@ Errors are pages too, in the page's language, saying what went wrong and what to
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import re
 import secrets
 from typing import Annotated
 from urllib.parse import parse_qsl, quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from server.admin.validation import check_email, check_phone, check_plain_text
 from server.context import ServicesDep
 from server.errors import ApiError, NotFoundError
-from server.models import utcnow
+from server.models import QueueState, utcnow
 from server.pages import public, render
 from server.pages.public import PageView, WindowView
 from server.pages.render import Screen
 from server.pages.reservations import book
 from server.pages.texts import PageTexts, choose_language
+from server.queues import files, store
+from server.queues.service import engine_of, send_file
 from server.schemas import CODE_PATTERN
 from server.web import page_language
 
@@ -324,7 +328,9 @@ async def queue_post(request: Request, services: ServicesDep, slug: SlugPath, wi
         return await _window_screen(request, services, page, texts, window, error=exc.detail,
                                     values=form, status=exc.status_code)
     ticket = secrets.token_urlsafe(24)
-    await services.db.call(public.enqueue, window.id, name, fields, hashlib.sha256(ticket.encode()).hexdigest())
+    entry_id = await services.db.call(public.enqueue, window.id, name, fields,
+                                      hashlib.sha256(ticket.encode()).hexdigest())
+    await engine_of(request).joined(entry_id)
     return RedirectResponse(f"/p/{quote(page.slug)}/t/{ticket}{render.lang_query(texts)}", status_code=303)
 
 
@@ -332,7 +338,8 @@ async def queue_post(request: Request, services: ServicesDep, slug: SlugPath, wi
 async def ticket_get(request: Request, services: ServicesDep, slug: SlugPath, *,
                      ticket: Annotated[str, Path(max_length=64)], lang: LangQuery = None,
                      accept_language: AcceptLanguage = None) -> Response:
-    """The customer's position and estimated wait (the page reloads itself every 15 seconds)."""
+    """The customer's position and estimated wait, kept live by the page's script over ``/ws/queue/{ticket}``
+    (without script the page reloads itself every 15 seconds)."""
     page = await _page(services, slug)
     if page is None or not TICKET_PATTERN.fullmatch(ticket):
         return _missing(accept_language)
@@ -342,8 +349,10 @@ async def ticket_get(request: Request, services: ServicesDep, slug: SlugPath, *,
     except NotFoundError as exc:
         body = render.message_body(page, texts, exc.detail)
         return _answer(request, page, texts, texts["queued_title"], body, status=404)
+    status = dataclasses.replace(status, ticket=ticket, socket_path=f"/ws/queue/{ticket}",
+                                 base_path=f"/p/{quote(page.slug)}/t/{ticket}")
     return _answer(request, page, texts, texts["queued_title"], render.ticket_body(page, texts, status),
-                   head='\n<meta http-equiv="refresh" content="15">')
+                   head='\n<noscript><meta http-equiv="refresh" content="15"></noscript>')
 
 
 @router.get("/p/{slug}/logo")
@@ -365,3 +374,87 @@ async def image_get(services: ServicesDep, slug: SlugPath, window_id: WindowPath
     except NotFoundError:
         return _missing(accept_language)
     return Response(data, media_type=media, headers={"Cache-Control": "max-age=300"})
+
+
+TicketPath = Annotated[str, Path(max_length=64)]
+FILES_OFF = {"en": "The agent's settings do not let customers send files in this chat (option chat_file_customer).",
+             "ko": "상담원 설정상 이 채팅에서는 고객이 파일을 보낼 수 없습니다 (chat_file_customer 옵션)."}
+LOG_OFF = {"en": "Saving this chat is not offered (option chat_log_customer): ask the agent.",
+           "ko": "이 채팅은 저장할 수 없습니다 (chat_log_customer 옵션). 상담원에게 문의하세요."}
+NOT_YET = {"en": "You can send files once an agent has taken your request.",
+           "ko": "상담원이 요청을 받은 뒤에 파일을 보낼 수 있습니다."}
+
+
+def _said(table: dict[str, str], accept_language: str | None) -> str:
+    return table[page_language(accept_language)]
+
+
+async def _ticket_chat(services: ServicesDep, slug: str, ticket: str) -> public.TicketChat | None:
+    page = await _page(services, slug)
+    if page is None or not TICKET_PATTERN.fullmatch(ticket):
+        return None
+    try:
+        return await services.db.call(public.ticket_chat, page.id, hashlib.sha256(ticket.encode()).hexdigest())
+    except NotFoundError:
+        return None
+
+
+def _refused(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=NO_CACHE)
+
+
+@router.post("/p/{slug}/t/{ticket}/files")
+async def ticket_file_post(request: Request, services: ServicesDep, slug: SlugPath, ticket: TicketPath,
+                           accept_language: AcceptLanguage = None) -> Response:
+    """The customer sends a file in the chat (multipart field ``file``, ≤ 10 MB) when chat_file_customer allows."""
+    found = await _ticket_chat(services, slug, ticket)
+    if found is None:
+        return _refused(404, MISSING[page_language(accept_language)])
+    if not same_origin(request):
+        return _refused(403, "Files are taken only from this server's own page: reload the page and try again.")
+    if found.state != QueueState.ACCEPTED.value:
+        return _refused(409, _said(NOT_YET, accept_language))
+    if not found.files_allowed:
+        return _refused(403, _said(FILES_OFF, accept_language))
+    try:
+        upload = files.parse_upload(request.headers.get("content-type", ""), await request.body())
+    except files.UploadError as exc:
+        return _refused(422, str(exc))
+    engine = engine_of(request)
+    entry = await services.db.call(store.entry, found.entry_id)
+    row = await send_file(engine, entry, "customer", entry.customer_name or "Customer", upload)
+    assert row.file is not None
+    return JSONResponse({"id": row.file.id}, status_code=201, headers=NO_CACHE)
+
+
+@router.get("/p/{slug}/t/{ticket}/files/{file_id}")
+async def ticket_file_get(request: Request, services: ServicesDep, slug: SlugPath, ticket: TicketPath, *,
+                          file_id: WindowPath, accept_language: AcceptLanguage = None) -> Response:
+    """A file of the ticket's chat (only its customer, by the ticket)."""
+    found = await _ticket_chat(services, slug, ticket)
+    if found is None:
+        return _missing(accept_language)
+    try:
+        row = await services.db.call(store.file_of, found.entry_id, file_id)
+    except NotFoundError:
+        return _missing(accept_language)
+    return FileResponse(files.path_of(engine_of(request).files_dir, row.stored_name), filename=row.name,
+                        media_type="application/octet-stream", headers=NO_CACHE)
+
+
+@router.get("/p/{slug}/t/{ticket}/chat.txt")
+async def ticket_chat_log(services: ServicesDep, slug: SlugPath, ticket: TicketPath,
+                          accept_language: AcceptLanguage = None) -> Response:
+    """The chat as text (one line per message, the page's time zone) when chat_log_customer allows."""
+    found = await _ticket_chat(services, slug, ticket)
+    if found is None:
+        return _missing(accept_language)
+    if not found.chat_log_allowed:
+        return PlainTextResponse(_said(LOG_OFF, accept_language), status_code=403, headers=NO_CACHE)
+    zone = ZoneInfo(found.time_zone)
+    lines = []
+    for row in await services.db.call(store.chat_of, found.entry_id):
+        text = row.text if row.file is None else f"[file] {row.file.name}"
+        lines.append(f"{row.at.astimezone(zone):%Y-%m-%d %H:%M} {row.name}: {text}")
+    headers = {**NO_CACHE, "Content-Disposition": 'attachment; filename="chat.txt"'}
+    return PlainTextResponse("\n".join(lines) + ("\n" if lines else ""), headers=headers)
