@@ -28,7 +28,8 @@ pytestmark = pytest.mark.integration
 TABLES = {"companies", "groups", "users", "tokens", "sessions", "login_history", "group_options", "user_options",
           "admin_challenges", "shortcut_messages", "favorites", "categories", "chat_lines", "support_logs",
           "session_events", "connection_pages", "connection_page_groups", "page_windows", "page_window_agents",
-          "page_hours", "page_holidays", "reservations", "queue_entries"}
+          "page_hours", "page_holidays", "reservations", "queue_entries",
+          "queue_chat_lines", "queue_chat_files"}
 WHEN = datetime.datetime(2031, 2, 3, 4, 5, 6, 789000, tzinfo=datetime.UTC)
 
 
