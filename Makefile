@@ -9,7 +9,7 @@ export LC_ALL := C.UTF-8
 APT_PACKAGES := xvfb xauth x11-utils libegl1 libgl1 libdbus-1-3 libfontconfig1 libglib2.0-0 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libpulse0 \
-	gcc libc6-dev linux-libc-dev fonts-nanum xdotool postgresql
+	gcc libc6-dev linux-libc-dev fonts-nanum xdotool postgresql chromium chromium-driver
 
 .PHONY: test demo deps system-deps venv translations lint clean
 

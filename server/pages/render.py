@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import html
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -17,6 +19,9 @@ from server.pages.public import Icon, PageView, TicketView, WindowView
 from server.pages.texts import LANGUAGE_NAMES, PageTexts
 
 e = html.escape
+STATIC = Path(__file__).with_name("static")
+PAGE_CSS = (STATIC / "page.css").read_text("utf-8")
+QUEUE_JS = (STATIC / "queue.js").read_text("utf-8")
 
 _SHELL = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -24,25 +29,7 @@ _SHELL = """<!doctype html>
 <title>{title}</title>
 <style>
 :root {{ --brand: {color}; }}
-body {{ font-family: system-ui, sans-serif; max-width: 48em; margin: 0 auto; padding: 1em; line-height: 1.5; }}
-header {{ border-bottom: 4px solid var(--brand); display: flex; gap: 1em; align-items: center;
-  justify-content: space-between; padding-bottom: .5em; }}
-header img {{ max-height: 3em; }}
-a, button {{ color: var(--brand); }}
-button {{ background: var(--brand); color: #fff; border: 0; padding: .6em 1.4em; font-size: 1em; border-radius: .3em; }}
-a:focus, button:focus, input:focus, select:focus {{ outline: 3px solid #f5a623; outline-offset: 2px; }}
-label {{ display: block; margin-top: .8em; font-weight: 600; }}
-input, select {{ font-size: 1.1em; padding: .4em; }}
-.skip {{ position: absolute; left: -999em; }} .skip:focus {{ position: static; }}
-.alert {{ border: 2px solid #b00020; padding: .6em; color: #b00020; }}
-.hint {{ background: #eef3fa; padding: .6em; }}
-ul.icons, ul.windows {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1em; }}
-ul.icons a {{ display: block; border: 2px solid var(--brand); padding: 1em; min-width: 6em; text-align: center; }}
-ul.icons strong {{ display: block; font-size: 2em; }}
-ul.windows li {{ border: 1px solid #ccc; padding: 1em; width: 20em; }}
-ul.windows img {{ max-width: 100%; }}
-.code {{ font-size: 2em; letter-spacing: .2em; }}
-</style></head>
+{css}</style></head>
 <body><a class="skip" href="#main">{skip}</a>
 <header>{logo}<nav aria-label="{languages}">{language_links}</nav></header>
 <main id="main">
@@ -99,6 +86,7 @@ def shell(screen: Screen) -> str:
     logo = (f'<img src="/p/{quote(page.slug)}/logo" alt="{e(page.name)}">' if page.has_logo
             else f"<strong>{e(page.name)}</strong>")
     return _SHELL.format(lang=e(texts.language), title=e(f"{screen.heading} - {texts['title']}"), color=page.color,
+                         css=PAGE_CSS,
                          skip=e(texts["skip"]), logo=logo, languages=e(texts["languages"]), head=screen.head,
                          language_links=_language_links(page, texts, screen.path), heading=e(screen.heading),
                          hints=_hints(screen), body=screen.body)
@@ -249,14 +237,6 @@ def reserved_body(page: PageView, texts: PageTexts, window: WindowView, slot: da
     return f'<p role="status">{e(text)}</p>{back_link(page, texts)}'
 
 
-def ticket_body(page: PageView, texts: PageTexts, status: TicketView) -> str:
-    """Where a queued customer stands (the page refreshes itself)."""
-    wait = (f"<p>{e(texts['queued_wait'].format(minutes=status.estimate_minutes))}</p>"
-            if page.show_wait_time else "")
-    text = texts["queued_body"].format(position=status.position, window=status.window_name)
-    return f'<p role="status">{e(text)}</p>{wait}<p>{e(texts["queued_refresh"])}</p>'
-
-
 def message_body(page: PageView, texts: PageTexts, message: str) -> str:
     """A plain message with the way back."""
     return f'<p role="alert">{e(message)}</p>{back_link(page, texts)}'
@@ -265,3 +245,88 @@ def message_body(page: PageView, texts: PageTexts, message: str) -> str:
 def back_link(page: PageView, texts: PageTexts) -> str:
     """The link back to the page's first screen."""
     return f'<p><a href="/p/{quote(page.slug)}{lang_query(texts)}">{e(texts["back"])}</a></p>'
+
+
+# --- the ticket page (live with script, reloading without) ------------------------------------------------
+
+LIVE_TEXTS = ("queued_body", "queued_wait", "live_lost", "live_back", "live_gone",
+              "live_accepted", "live_accepted_plain", "live_agent", "live_you", "live_chat_sending",
+              "live_chat_failed", "live_chat_unconfirmed", "live_chat_offline", "live_chat_retry",
+              "live_not_accepted", "live_file_sent", "live_file_too_big", "live_file_failed", "live_file_download",
+              "live_ended_served", "live_ended_left", "live_ended_other", "live_leave_offline", "live_error")
+WAITING_STATES = ("waiting", "alerted")
+
+
+def ticket_status(page: PageView, texts: PageTexts, status: TicketView) -> str:
+    """The ticket's state as one sentence (and the estimated wait while waiting)."""
+    if status.state in WAITING_STATES:
+        text = texts["queued_body"].format(position=status.position, window=status.window_name)
+        wait = (f' <span id="queue-wait">{e(texts["queued_wait"].format(minutes=status.estimate_minutes))}</span>'
+                if page.show_wait_time else "")
+        return f"{e(text)}{wait}"
+    if status.state == "accepted":
+        return e(texts["live_accepted"].format(agent=status.agent_name) if status.agent_name
+                 else texts["live_accepted_plain"])
+    key = {"left": "live_ended_left", "served": "live_ended_served"}.get(status.state, "live_ended_other")
+    return e(texts[key])
+
+
+def ticket_body(page: PageView, texts: PageTexts, status: TicketView) -> str:
+    """Where a queued customer stands; when the route filled in ``status.ticket``, the live page (position, chat,
+    remote support, leave) driven by the inlined queue script over ``/ws/queue/{ticket}``. Without script the
+    page reloads itself (the route's head) and still shows the position."""
+    ticket = status.ticket or None
+    region = (f'<p id="queue-status" class="status" role="status" aria-live="polite" aria-atomic="true">'
+              f"{ticket_status(page, texts, status)}</p>")
+    if ticket is None:
+        return f'{region}<p>{e(texts["queued_refresh"])}</p>'
+    waiting = status.state in WAITING_STATES
+    refresh = f'<noscript><p>{e(texts["queued_refresh"])}</p></noscript>' if waiting else ""
+    if status.state not in (*WAITING_STATES, "accepted"):
+        return region + back_link(page, texts)
+    return (f'{region}<p id="queue-intro" hidden>{e(texts["live_intro"])}</p>{refresh}'
+            f'<p id="queue-connection" class="connection" role="alert" hidden></p>'
+            f'<p id="queue-error" class="alert" role="alert" hidden></p>'
+            f"{_remote_part(texts)}{_chat_part(texts, _base(page, status, ticket))}"
+            f'<p><button id="queue-leave" class="secondary" type="button" hidden>{e(texts["live_leave"])}</button></p>'
+            f"{_config(page, texts, status, ticket)}<script>{QUEUE_JS}</script>")
+
+
+def _base(page: PageView, status: TicketView, ticket: str) -> str:
+    return status.base_path or f"/p/{quote(page.slug)}/t/{quote(ticket)}"
+
+
+def _socket_path(status: TicketView, ticket: str) -> str:
+    return status.socket_path or f"/ws/queue/{quote(ticket)}"
+
+
+def _chat_part(texts: PageTexts, base: str) -> str:
+    upload = (f'<form id="file-form" hidden><label for="chat-file">{e(texts["live_file_label"])}</label>'
+              f'<div class="chat-row"><input id="chat-file" name="file" type="file">'
+              f'<button type="submit">{e(texts["live_file_send"])}</button></div>'
+              f'<p id="file-note" role="status"></p></form>')
+    save = (f'<p id="chat-save" hidden><a href="{e(base)}/chat.txt" download>'
+            f'{e(texts["live_save_chat"])}</a></p>')
+    return (f'<section id="queue-chat" aria-labelledby="chat-heading" hidden>'
+            f'<h2 id="chat-heading">{e(texts["live_chat_heading"])}</h2>'
+            f'<ol id="chat-log" class="chat-log" role="log" aria-live="polite" aria-labelledby="chat-heading"></ol>'
+            f'<form id="chat-form"><label for="chat-text">{e(texts["live_chat_label"])}</label>'
+            f'<div class="chat-row"><input id="chat-text" name="text" type="text" maxlength="4000" autocomplete="off">'
+            f'<button type="submit">{e(texts["live_chat_send"])}</button></div></form>{upload}{save}</section>')
+
+
+def _remote_part(texts: PageTexts) -> str:
+    return (f'<section id="queue-remote" class="remote" hidden><p role="alert">{e(texts["live_remote"])} '
+            f'<strong id="remote-code" class="code"></strong></p>'
+            f'<p><a id="remote-download" href="/download/host" download>{e(texts["live_remote_download"])}</a></p>'
+            f'<p><a id="remote-connect" href="/connect">{e(texts["live_remote_connect"])}</a></p></section>')
+
+
+def _config(page: PageView, texts: PageTexts, status: TicketView, ticket: str) -> str:
+    """The data the queue script needs, as JSON that cannot end the script element early."""
+    data = {"socket": _socket_path(status, ticket), "base": _base(page, status, ticket),
+            "language": texts.language, "window": status.window_name, "show_wait": page.show_wait_time,
+            "state": status.state, "agent_name": status.agent_name, "files": status.files_allowed,
+            "chat_log": status.chat_log_allowed, "texts": texts.many(LIVE_TEXTS)}
+    blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="queue-config">{blob}</script>'

@@ -8,7 +8,7 @@ page offers it, else the first of Accept-Language (by weight) the page offers, e
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 BUILT_IN: dict[str, dict[str, str]] = {
@@ -52,6 +52,36 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "queued_body": "You are number {position} at {window}.",
         "queued_wait": "Estimated wait: about {minutes} minutes.",
         "queued_refresh": "This page updates itself every 15 seconds; keep it open.",
+        "live_intro": "This page updates itself; keep it open. An agent will answer you here.",
+        "live_lost": "The connection to the server was lost; trying again in {seconds} s. Your place in the "
+                     "queue is kept. If this lasts, check your internet connection.",
+        "live_back": "Connected again.",
+        "live_gone": "This queue ticket is no longer valid: go back to the page and choose a window again.",
+        "live_accepted": "{agent} accepted your request. You can chat now.",
+        "live_accepted_plain": "An agent accepted your request.",
+        "live_agent": "Agent", "live_you": "You",
+        "live_chat_heading": "Chat with your agent", "live_chat_label": "Message to your agent",
+        "live_chat_send": "Send", "live_chat_sending": "(sending…)",
+        "live_chat_failed": "Not sent: {reason}",
+        "live_chat_unconfirmed": "the server did not confirm this message",
+        "live_chat_offline": "the connection to the server is lost",
+        "live_chat_retry": "Send again",
+        "live_not_accepted": "You can chat once an agent accepts your request.",
+        "live_file_label": "Send a file to your agent (at most 10 MB)", "live_file_send": "Send file",
+        "live_file_sent": "The file was sent.",
+        "live_file_too_big": "This file is larger than 10 MB: choose a smaller file.",
+        "live_file_failed": "The file could not be sent: {reason}",
+        "live_file_download": "Download {name} ({size})",
+        "live_save_chat": "Save the chat",
+        "live_remote": "Your agent starts remote support. Your connection code is",
+        "live_remote_download": "Download the connection program (the code is already in it)",
+        "live_remote_connect": "Or type the code on the connection page",
+        "live_ended_served": "The consultation has ended. Thank you.",
+        "live_ended_left": "You left the queue.",
+        "live_ended_other": "The consultation has ended.",
+        "live_leave": "Leave the queue",
+        "live_leave_offline": "You cannot leave while the connection is lost: wait until it is back, then try again.",
+        "live_error": "The server reported: {message}",
         "field_required": "{label} is required: fill it in and send the form again.",
         "field_phone": "{label} may hold only digits and '-', at most 13 characters: correct it and send again.",
         "field_email": "{label} must be an e-mail address such as name@example.com: correct it and send again.",
@@ -96,6 +126,36 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "queued_title": "대기 중입니다", "queued_body": "{window} 대기 순서: {position}번째",
         "queued_wait": "예상 대기 시간: 약 {minutes}분",
         "queued_refresh": "이 페이지는 15초마다 새로 고쳐집니다. 닫지 마세요.",
+        "live_intro": "이 페이지는 스스로 새로 고쳐집니다. 닫지 마세요. 상담원이 여기에서 답해 드립니다.",
+        "live_lost": "서버와의 연결이 끊어졌습니다. {seconds}초 후에 다시 연결합니다. 대기 순서는 그대로 유지됩니다. "
+                     "계속되면 인터넷 연결을 확인하세요.",
+        "live_back": "다시 연결되었습니다.",
+        "live_gone": "이 대기표는 더 이상 유효하지 않습니다. 페이지로 돌아가 창구를 다시 선택하세요.",
+        "live_accepted": "{agent} 상담원이 요청을 받았습니다. 이제 채팅할 수 있습니다.",
+        "live_accepted_plain": "상담원이 요청을 받았습니다.",
+        "live_agent": "상담원", "live_you": "나",
+        "live_chat_heading": "상담원과 채팅", "live_chat_label": "상담원에게 보낼 메시지",
+        "live_chat_send": "보내기", "live_chat_sending": "(보내는 중…)",
+        "live_chat_failed": "보내지 못했습니다: {reason}",
+        "live_chat_unconfirmed": "서버가 이 메시지를 확인하지 않았습니다",
+        "live_chat_offline": "서버와의 연결이 끊어졌습니다",
+        "live_chat_retry": "다시 보내기",
+        "live_not_accepted": "상담원이 요청을 받은 뒤에 채팅할 수 있습니다.",
+        "live_file_label": "상담원에게 파일 보내기 (최대 10MB)", "live_file_send": "파일 보내기",
+        "live_file_sent": "파일을 보냈습니다.",
+        "live_file_too_big": "이 파일은 10MB보다 큽니다. 더 작은 파일을 선택하세요.",
+        "live_file_failed": "파일을 보내지 못했습니다: {reason}",
+        "live_file_download": "{name} 내려받기 ({size})",
+        "live_save_chat": "채팅 내용 저장",
+        "live_remote": "상담원이 원격지원을 시작합니다. 접속 코드:",
+        "live_remote_download": "접속 프로그램 내려받기 (코드가 이미 들어 있습니다)",
+        "live_remote_connect": "또는 접속 페이지에서 코드를 입력하세요",
+        "live_ended_served": "상담이 끝났습니다. 감사합니다.",
+        "live_ended_left": "대기열에서 나왔습니다.",
+        "live_ended_other": "상담이 끝났습니다.",
+        "live_leave": "대기 취소",
+        "live_leave_offline": "연결이 끊어진 동안에는 대기를 취소할 수 없습니다. 연결된 뒤 다시 시도하세요.",
+        "live_error": "서버 알림: {message}",
         "field_required": "{label}은(는) 필수입니다. 입력한 뒤 다시 보내 주세요.",
         "field_phone": "{label}에는 숫자와 '-'만 13자까지 쓸 수 있습니다. 고친 뒤 다시 보내 주세요.",
         "field_email": "{label}은(는) name@example.com 같은 이메일 주소여야 합니다. 고친 뒤 다시 보내 주세요.",
@@ -146,6 +206,10 @@ class PageTexts:
         self.language = language
         mine = (own or {}).get(language)
         self._own: Mapping[str, Any] = mine if isinstance(mine, Mapping) else {}
+
+    def many(self, keys: Iterable[str]) -> dict[str, str]:
+        """The texts of ``keys`` (for the page's script)."""
+        return {key: self[key] for key in keys}
 
     def __getitem__(self, key: str) -> str:
         value = self._own.get(key)
