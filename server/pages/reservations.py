@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts import Caller
 from server.admin.scope import require_role
-from server.errors import ConflictError, NotFoundError, ValidationFailedError
+from server.errors import ApiError, ConflictError, NotFoundError, ValidationFailedError
 from server.models import (
     ConnectionPage,
     PageGroup,
@@ -41,6 +41,12 @@ from server.pages.schemas import ReservationOut, ReservationPage
 
 FULL = ("Every place in this hour is taken ({maximum} reservations per hour at this window): choose another "
         "hour.")
+
+
+def _for_page(error: ApiError, text_key: str, **values: object) -> ApiError:
+    """``error`` carrying the key of its sentence in the page's texts (server.pages.texts), for the public page."""
+    error.page_text = (text_key, values)  # type: ignore[attr-defined]
+    return error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,14 +76,17 @@ def book(db: Session, page_id: int, window_id: int, slot: datetime.datetime, *, 
                         .values(bookings=ConnectionPage.bookings + 1).execution_options(synchronize_session=False))
     page, window = db.get(ConnectionPage, page_id), db.get(PageWindow, window_id)
     if not getattr(bumped, "rowcount", 0) or page is None or window is None or window.page_id != page_id:
-        raise NotFoundError("This window no longer exists: go back to the page and choose another one.")
+        raise _for_page(NotFoundError("This window no longer exists: go back to the page and choose another one."),
+                        "window_gone")
     if not page.reservations_enabled or window.max_reservations_per_hour < 1:
-        raise ValidationFailedError("This window takes no reservations: please come back during business hours.")
+        raise _for_page(ValidationFailedError("This window takes no reservations: please come back during business "
+                                              "hours."), "window_no_reservations")
     if slot <= now or not is_slot(page_calendar(db, page), slot):
-        raise ValidationFailedError("That hour cannot be reserved (it has passed or is outside business hours): "
-                                    "choose one of the hours the page lists.")
+        raise _for_page(ValidationFailedError("That hour cannot be reserved (it has passed or is outside business "
+                                              "hours): choose one of the hours the page lists."), "slot_gone")
     if not has_room(count_booked(db, window_id, slot), window.max_reservations_per_hour):
-        raise ConflictError(FULL.format(maximum=window.max_reservations_per_hour))
+        maximum = window.max_reservations_per_hour
+        raise _for_page(ConflictError(FULL.format(maximum=maximum)), "reservation_full", maximum=maximum)
     row = Reservation(window_id=window_id, slot_start=slot, customer=customer, created_at=now)
     db.add(row)
     db.flush()

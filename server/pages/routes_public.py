@@ -92,6 +92,12 @@ def _texts(page: PageView, lang: str | None, accept_language: str | None) -> Pag
     return PageTexts(choose_language(page.languages, page.default_language, lang, accept_language), page.texts)
 
 
+def _sentence(error: ApiError, texts: PageTexts) -> str:
+    """The error's sentence in the page's language when it names one (server.pages.reservations), else its own."""
+    key, values = getattr(error, "page_text", (None, {}))
+    return texts[key].format(**values) if key else error.detail
+
+
 def _answer(request: Request, page: PageView, texts: PageTexts, heading: str, body: str, *, status: int = 200,
             head: str = "") -> HTMLResponse:
     screen = Screen(page, texts, heading, body, request.url.path, _browser(request.headers.get("user-agent", "")),
@@ -298,7 +304,7 @@ async def reserve_post(request: Request, services: ServicesDep, slug: SlugPath, 
             raise FormRefusedError(texts["slot_bad"])
         await services.db.call(book, page.id, window.id, slot, customer=customer, now=utcnow())
     except ApiError as exc:
-        return await _window_screen(request, services, page, texts, window, error=exc.detail,
+        return await _window_screen(request, services, page, texts, window, error=_sentence(exc, texts),
                                     values=form, status=exc.status_code)
     body = render.reserved_body(page, texts, window, slot)
     return _answer(request, page, texts, texts["reserved_title"], body, status=201)

@@ -87,6 +87,12 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "field_email": "{label} must be an e-mail address such as name@example.com: correct it and send again.",
         "field_text": "{label} may hold at most 200 characters without control characters: shorten it.",
         "slot_bad": "Choose one of the listed hours, then send the form again.",
+        "reservation_full": "Every place in this hour is taken ({maximum} reservations per hour at this window): "
+                            "choose another hour.",
+        "window_gone": "This window no longer exists: go back to the page and choose another one.",
+        "window_no_reservations": "This window takes no reservations: please come back during business hours.",
+        "slot_gone": "That hour cannot be reserved (it has passed or is outside business hours): choose one of the "
+                     "hours the page lists.",
         "cross_site": "This form was not sent from this page: open the page again and send the form from it.",
         "back": "Back to the page",
     },
@@ -161,6 +167,11 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "field_email": "{label}은(는) name@example.com 같은 이메일 주소여야 합니다. 고친 뒤 다시 보내 주세요.",
         "field_text": "{label}은(는) 제어 문자 없이 200자까지 쓸 수 있습니다. 줄여 주세요.",
         "slot_bad": "목록의 시간 중 하나를 선택한 뒤 다시 보내 주세요.",
+        "reservation_full": "이 시간의 예약이 모두 찼습니다(이 창구는 시간당 {maximum}건). 다른 시간을 선택해 주세요.",
+        "window_gone": "이 창구는 더 이상 없습니다. 페이지로 돌아가 다른 창구를 선택해 주세요.",
+        "window_no_reservations": "이 창구는 예약을 받지 않습니다. 업무 시간에 다시 찾아 주세요.",
+        "slot_gone": "그 시간은 예약할 수 없습니다(지났거나 업무 시간이 아닙니다). "
+                     "페이지에 나온 시간 중 하나를 선택해 주세요.",
         "cross_site": "이 양식은 이 페이지에서 보낸 것이 아닙니다. 페이지를 다시 열고 그곳에서 보내 주세요.",
         "back": "페이지로 돌아가기",
     },

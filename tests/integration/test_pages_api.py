@@ -251,6 +251,8 @@ def test_reservations_when_closed(rig: PagesRig, acme: Company) -> None:
     assert statuses == [201, 201, 409, 409, 409]  # at most 2 per hour, even at once
     full = rig.post_form(url, {"slot": slots[0], "x_name": "Late"})
     assert full.status_code == 409 and "choose another hour" in full.text
+    korean = rig.post_form(url.replace("lang=en", "lang=ko"), {"slot": slots[0], "x_name": "Late"})
+    assert korean.status_code == 409 and "예약이 모두 찼습니다(이 창구는 시간당 2건)" in korean.text
     assert slots[0] not in re.findall(r'<option value="([^"]+)"', rig.get(f"/p/acme-closed/w/{window['id']}").text)
     history = rig.admin("GET", f"/pages/reservations?page_id={page['id']}", acme.admin).json()
     assert history["total"] == 2 and {r["state"] for r in history["reservations"]} == {"booked"}
