@@ -43,6 +43,9 @@ from agent.model import (
     make_session_password,
 )
 from agent.push import PushEvent, PushListener, PushStatus
+from agent.queue_api import QueueApi, file_fetcher
+from agent.queue_chat import QueueChatDesk
+from agent.queue_desk import QueueDesk
 from agent.support_log_dialog import EndedSession, LogService, SupportLogDesk
 from agent.team_panel import TeamWatcher
 from transport.tls import pinned_ssl_context
@@ -115,10 +118,20 @@ class AgentController(QObject):
         self.window.settings_requested.connect(self.chat.open_settings)
         self.handover = HandoverDesk(client, runner, login, self._launcher.launch, parent=self.window)
         self.handover.told.connect(self._on_handover_told)
+        self.queue = self._make_queue_desk()
         self._desk.saved.connect(self._on_desk_saved)
         self._expiry_timer = QTimer(self)
         self._expiry_timer.setInterval(EXPIRY_CHECK_MS)
         self._expiry_timer.timeout.connect(self._expire_codes)
+
+    def _make_queue_desk(self) -> QueueDesk:
+        """The queue view's desk: waiting customers, their chats (which may start a session) and reservations."""
+        api = QueueApi(self._client, file_fetcher(self._client, self._login.token))
+        chats = QueueChatDesk(api, self._runner, self.chat, self._login.options, parent=self)
+        chats.code_issued.connect(self._on_code_issued)
+        desk = QueueDesk(api, self._runner, self.window.queue_view, chats, parent=self)
+        self.window.reservations_requested.connect(desk.show_reservations)
+        return desk
 
     @property
     def book(self) -> SessionBook:
@@ -157,6 +170,7 @@ class AgentController(QObject):
         self.window.show()
         self._listener.start()
         self.chat.load_texts()
+        self.queue.refresh()
         self._expiry_timer.start()
         self._follow_options()
         self._desk.attach(LogService(self._runner, functools.partial(server_data.write_support_log, self._client),
@@ -176,6 +190,7 @@ class AgentController(QObject):
         self._options = AgentOptions.from_options(options)
         self._raw_options = dict(options)
         self.chat.set_options(options)
+        self.queue.chats.set_options(options)
         self._events.record("options_changed")
         self._follow_options()
 
@@ -248,6 +263,7 @@ class AgentController(QObject):
         if status.connected:
             self._events.record("push_connected")
             self._reconcile()
+            self.queue.refresh()  # pushes missed while offline
             self._auto_code()
         else:
             self._events.record("push_disconnected", reason=status.reason, final=status.final)
@@ -258,7 +274,7 @@ class AgentController(QObject):
         self.window.statusBar().showMessage(text, 10000)
 
     def _on_push(self, event: PushEvent) -> None:
-        if self.handover.on_push(event):
+        if self.handover.on_push(event) or self.queue.on_push(event):
             return
         sid = str(event.data.get("session_id", ""))
         if event.kind == "customer_joined":
@@ -405,6 +421,7 @@ class AgentController(QObject):
         self._listener.stop()
         if self.chat.pending_saves():
             log.warning("%d chat line(s) were not saved on the server yet", self.chat.pending_saves())
+        self.queue.shutdown()
         self.chat.shutdown()
 
     def end_login(self) -> None:

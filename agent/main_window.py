@@ -1,8 +1,9 @@
 """The agent's main window: state, push link, connection code with countdown, session password,
-copy and e-mail of the connection info, account expiry, sessions, the group's agents.
+copy and e-mail of the connection info, account expiry, the waiting customers (queue view), sessions, the
+group's agents, and the buttons that open the support history, the reservations and My settings.
 
 A view only: it shows what the controller tells it and reports the user's wishes through
-signals (``code_requested``, ``history_requested``, ``closing``). It never calls the server.
+signals (``code_requested``, ``history_requested``, ``reservations_requested``, ``closing``). It never calls the server.
 Copying and mailing the connection info are local actions (clipboard, ``mailto:``), done here.
 ``apply_options`` makes it follow the effective options without a restart.
 """
@@ -32,6 +33,7 @@ from agent.api import AgentIdentity
 from agent.connection_info import ConnectionInfo, info_text, mailto_url
 from agent.model import AgentOptions, AgentState, SessionRecord, SessionState, days_left, expiry_is_near
 from agent.push import PushStatus
+from agent.queue_views import QueueView
 from agent.team_panel import TeamPanel
 from ui.theme import MUTED, WARNING, colour_style, heading_font
 from ui.widgets import CodeLabel, CountdownLabel
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
     code_requested = Signal()
     history_requested = Signal()
     settings_requested = Signal()  # "My settings…": own shortcut messages and favorites
+    reservations_requested = Signal()  # "Reservations…": the reservations of the agent's windows
     closing = Signal()
 
     def __init__(self, agent: AgentIdentity, parent: QWidget | None = None,
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         self._build(central, agent)
         self.show_state(AgentState.AGENT_WAITING)
         self.apply_options(self._options)
-        self.resize(560, 760)
+        self.resize(600, 900)
 
     def _build(self, central: QWidget, agent: AgentIdentity) -> None:
         self.who_label = QLabel(self._who(agent), central)
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         self.code_panel.new_button.clicked.connect(self.code_requested)
         self.code_panel.copy_button.clicked.connect(self.copy_connection_info)
         self.code_panel.email_button.clicked.connect(self.email_connection_info)
+        self.queue_view = QueueView(central)
         self.sessions = self._make_table(central)
         self.team_panel = TeamPanel(central)
         self.team_panel.hide()
@@ -178,6 +182,8 @@ class MainWindow(QMainWindow):
         self.history_button.clicked.connect(self.history_requested)
         self.settings_button = QPushButton(self.tr("My settings…"), central)
         self.settings_button.clicked.connect(self.settings_requested)
+        self.reservations_button = QPushButton(self.tr("Reservations…"), central)
+        self.reservations_button.clicked.connect(self.reservations_requested)
         header = QHBoxLayout()
         header.addWidget(self.state_label, 1)
         header.addWidget(self.who_label)
@@ -185,11 +191,13 @@ class MainWindow(QMainWindow):
         layout.addLayout(header)
         for widget in (self.expiry_label, self.push_label, self.error_label, self.code_panel):
             layout.addWidget(widget)
+        layout.addWidget(self.queue_view, 1)
         layout.addWidget(QLabel(self.tr("Sessions"), central))
         layout.addWidget(self.sessions, 1)
         layout.addWidget(self.team_panel, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.history_button)
+        buttons.addWidget(self.reservations_button)
         buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
