@@ -107,15 +107,15 @@ class ChatCoordinator(QObject):
 
     # --- what the controller calls --------------------------------------------------------
 
-    def open_chat(self, session_id: str) -> ChatWindow:
-        """Show the chat window of a session (made on first use)."""
+    def open_chat(self, session_id: str, send: Callable[[str], None] | None = None) -> ChatWindow:
+        """Show the chat window of a session (made on first use); its lines go to the viewer, or to ``send``."""
         chat = self._chats.get(session_id)
         if chat is None:
             window = ChatWindow(session_id)
             window.panel.set_input_enabled(False, self.tr("Chat opens once the customer accepts the session."))
             window.panel.set_shortcuts(self._shortcuts)
             window.panel.set_favorites(self._favorites)
-            window.panel.message_submitted.connect(functools.partial(self._send, session_id))
+            window.panel.message_submitted.connect(send or functools.partial(self._send, session_id))
             window.settings_requested.connect(self.open_settings)
             chat = self._chats[session_id] = _SessionChat(window, {})
         chat.window.show()

@@ -165,10 +165,8 @@ class QueueChatDesk(QObject):
     # --- making a window --------------------------------------------------------------------
 
     def _make(self, entry: QueueItem) -> _QueueChat:
-        window = self._coordinator.open_chat(chat_key(entry.id))
+        window = self._coordinator.open_chat(chat_key(entry.id), send=functools.partial(self._send, entry.id))
         panel = window.panel
-        panel.message_submitted.disconnect()  # the coordinator routes lines to a viewer; ours go to the server
-        panel.message_submitted.connect(functools.partial(self._send, entry.id))
         panel.set_input_enabled(True)
         window.setWindowTitle(self.tr("Chat with {0} ({1})").format(entry.customer_name or self.tr("the customer"),
                                                                     entry.window_name))
