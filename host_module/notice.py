@@ -102,6 +102,23 @@ class NoticeWindow(QWidget):
         self.pause_button.setEnabled(True)
         self.blinders_button.setEnabled(True)
 
+    def show_reconnecting(self, peer: bool) -> None:
+        self.set_state(self.tr("The agent's connection was lost. Waiting for it to come back…") if peer
+                       else self.tr("Connection lost. Reconnecting…"))
+
+    def show_resumed(self, sas: str) -> None:
+        self.set_sas(sas)
+        self.set_state(self.tr("Reconnected: remote support continues"))
+
+    def show_transferred(self, agent_name: str, company: str, sas: str, session: HostSession) -> None:
+        """Another agent took the session over: name them; the chat (whose listener moved) goes through ``session``."""
+        self._agent_name = agent_name
+        self._chat_session = session
+        self.agent_label.setText(self.tr("Agent: {name} ({company})").format(name=agent_name, company=company))
+        if sas:
+            self.set_sas(sas)
+        self.set_state(self.tr("{name} took the session over: remote support continues").format(name=agent_name))
+
     def show_ended(self, reason: str) -> None:
         self.set_state(self.tr("Remote support ended: {reason}").format(reason=reason))
         self.set_control(False)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from protocol.messages import PERMISSION_KINDS
 
 URL_SCHEMES = ("http://", "https://")
+AGENT_RECORDING = "agent"  # the detail of a PermissionRequest("recording") for the agent's own recording
 
 
 class Rule(enum.Enum):
@@ -92,13 +93,19 @@ class HostPolicy:
             return Rule.REFUSE
         return Rule.ASK if self.control_consent else Rule.GRANT
 
-    def permission_rule(self, kind: str) -> Rule:
-        """What to do with a PermissionRequest of ``kind``."""
+    def permission_rule(self, kind: str, detail: str = "") -> Rule:
+        """What to do with a PermissionRequest of ``kind`` (``detail`` tells the agent's recording apart)."""
         if kind not in PERMISSION_KINDS or kind not in _CAPABILITY:
             return Rule.REFUSE
-        if not _CAPABILITY[kind](self):
+        if not self._capable(kind, detail):
             return Rule.REFUSE
         return Rule.ASK if _CONSENT[kind](self) else Rule.GRANT
+
+    def _capable(self, kind: str, detail: str) -> bool:
+        """The policy allows ``kind`` at all: recording ("agent": on the agent's PC, else on the customer's)."""
+        if kind == "recording":
+            return self.recording_agent if detail == AGENT_RECORDING else self.recording_customer
+        return _CAPABILITY[kind](self)
 
     def popup_url(self) -> str | None:
         """The end_popup_url when it is set and starts with http:// or https://, else None."""
@@ -113,7 +120,7 @@ def _always(_policy: HostPolicy) -> bool:
 _CAPABILITY: dict[str, Callable[[HostPolicy], bool]] = {
     "file_send": lambda p: p.file_transfer,
     "file_receive": lambda p: p.file_transfer,
-    "recording": lambda p: p.recording,
+    "recording": lambda p: p.recording,  # narrowed by the detail in HostPolicy._capable
     "screen_save": _always,  # screen_save itself is enforced by the viewer; the host keeps the consent
     "url_open": lambda p: p.send_url,
     "process_end": lambda p: p.process_info,

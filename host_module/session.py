@@ -17,6 +17,13 @@ end. While it is restored (LinkReconnecting) nothing is sent, tools' ``send`` re
 held keys are released but control stays granted. The resumed link runs a fresh handshake; its consent
 is the customer's earlier answer, sent again by the host itself (never asked twice). On LinkResumed the
 grant is said again (ControlGrant) and the first VideoFrame that leaves is a keyframe.
+Transfer (another agent takes the session over; the customer agreed): the next HostSession ``follows`` the one
+in charge on a link of its own and shares its VideoRoute, the one VideoPump (capture and blinders never stop).
+Until that link is LIVE the session in charge goes on as before. On LIVE (network thread, before any message of
+the new link is handled) the new session takes over: the route's frames go to it (the first is a keyframe),
+every tool handler, chat listener and answer listener moves to it, and the old session is handed over — its
+agent's input and messages reach nothing any more; the app then ends its link. Nothing the agent was granted
+carries over: the new agent asks again (control as the policy says).
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from input_injection.injector import Injector
 from input_injection.mapping import ScreenMapper
 from protocol.events import HandshakeComplete, PeerError, SessionEnded, SessionLive
 from protocol.messages import (
+    BlinderRegions,
     ChatLine,
     ConsentDecision,
     ControlGrant,
@@ -65,7 +73,8 @@ from transport.reconnect import RECONNECT_WINDOW_S
 log = logging.getLogger(__name__)
 
 
-__all__ = ["ConsentNeeded", "ControlAsked", "ControlState", "HostPolicy", "HostSession", "PermissionAsked"]
+__all__ = ["ConsentNeeded", "ControlAsked", "ControlState", "HostPolicy", "HostSession", "PermissionAsked",
+           "VideoRoute"]
 CUSTOMER = "customer"  # the ChatLine sender of the customer's lines
 CUSTOMER_HOLD_S = 0.5  # without simultaneous_control, the agent's input waits this long after the customer's
 MAX_CHAT_TEXT = 4000
@@ -94,12 +103,45 @@ class ConsentNeeded:
     sas: str
 
 
+class VideoRoute:
+    """The customer's one VideoPump and the session in charge, which its frames and reports go to.
+
+    A transfer moves the route to the session that follows (see the module rules); the pump never stops for it.
+    ``monitor`` is the shared monitor (video thread); the input mapping of the session in charge follows it.
+    ``regions`` is the last BlinderRegions the pump sent (said again to the session that takes over).
+    """
+
+    def __init__(self, session: HostSession, display: str | None, blinders: BlinderSet | None) -> None:
+        self.session = session
+        self.monitor: Monitor | None = None
+        self.regions: BlinderRegions | None = None
+        self.pump = VideoPump(display, self._send, on_started=self._on_started, on_failed=self._on_failed,
+                              blinders=blinders)
+        self.pump.add_monitor_listener(self._on_monitor)
+
+    def _send(self, message: Message) -> None:
+        if isinstance(message, BlinderRegions):
+            self.regions = message
+        self.session.link_send(message)
+
+    def _on_started(self, monitor: Monitor) -> None:
+        self.monitor = monitor
+        self.session.pump_started(monitor)
+
+    def _on_failed(self, reason: str) -> None:
+        self.session.pump_failed(reason)
+
+    def _on_monitor(self, shared: Monitor, _monitors: tuple[Monitor, ...]) -> None:
+        self.monitor = shared
+        self.session.gate.set_mapper(_mapper(shared))
+
+
 class HostSession:
     """One customer-side session; see the module rules."""
 
     def __init__(self, link_config: LinkConfig, display: str | None, injector: Injector,
                  on_event: Callable[[object], None], policy: HostPolicy, *, grants: GrantLog | None = None,
-                 blinders: BlinderSet | None = None) -> None:
+                 blinders: BlinderSet | None = None, follows: HostSession | None = None) -> None:
         if link_config.role is not Role.HOST:
             raise ValueError("a HostSession needs a host link")
         link_config = _with_reconnect(link_config, policy.auto_reconnect)
@@ -110,8 +152,8 @@ class HostSession:
         self.granted_kinds: set[str] = set()  # PermissionRequest kinds granted in this session
         self.gate = ControlGate(injector)
         self.input = InputWorker()
-        self.pump = VideoPump(display, self.link_send, on_started=self._on_pump_started,
-                              on_failed=self._on_pump_failed, blinders=blinders)
+        self.video: VideoRoute = VideoRoute(self, display, blinders) if follows is None else follows.video
+        self.pump = self.video.pump
         self.link = SessionLink(link_config, self._on_link_event)
         self.on_sharing_paused: Callable[[bool], None] | None = self.pump.set_paused
         self.paused = False
@@ -125,9 +167,12 @@ class HostSession:
         self._consent_asked = False
         self._secured = False  # the first HandshakeComplete went to the UI; later ones show as LinkResumed
         self._was_live = False
-        self._keyframe_first = False  # after LinkResumed, until a keyframe has left
+        self._handed_over = False  # another session took over: this one's link only waits to be ended
+        self._keyframe_first = False  # after LinkResumed or a take-over, until a keyframe has left
         self._chat_listeners: list[Callable[[ChatLine], None]] = []
         self._tool_handlers: dict[type, list[Callable[[object], None]]] = {}
+        self._details: dict[int, str] = {}  # the detail of each waiting PermissionRequest
+        self.answer_listeners: list[Callable[[int, bool], object]] = []  # (request_id, granted), before it leaves
 
     @property
     def policy(self) -> HostPolicy:
@@ -136,6 +181,11 @@ class HostSession:
     @property
     def live(self) -> bool:
         return self._live and not self._ended
+
+    @property
+    def in_charge(self) -> bool:
+        """The customer's screen goes to this session (False before a transfer's take-over and after it)."""
+        return self.video.session is self
 
     def start(self) -> None:
         self.input.start()
@@ -177,14 +227,17 @@ class HostSession:
     def answer_permission(self, request_id: int, granted: bool, by: str = "customer", reason: str = "") -> bool:
         """Answer a waiting PermissionRequest once; False when none waits with this id or the session is over."""
         kind = self.pending.take(request_id)
+        detail = self._details.pop(request_id, "")
         if kind is None or self._ended:
             return False
+        for listener in self.answer_listeners:
+            listener(request_id, granted)
         if not granted and not reason:
             reason = "the customer refused"
         if granted:
             self.granted_kinds.add(kind)
         self.link.send(PermissionDecision(request_id, kind, granted, "" if granted else reason))
-        self.grants.record(kind, granted, by, "" if granted else reason)
+        self.grants.record(kind, granted, by, "" if granted else reason, detail=detail)
         return True
 
     def pause_sharing(self, paused: bool, reason: str = "") -> bool:
@@ -244,7 +297,8 @@ class HostSession:
 
     def close(self) -> None:
         self._stop_local()
-        self.pump.stop()
+        if self.in_charge:
+            self.pump.stop()
         self.input.stop()
         self.link.close()
 
@@ -256,6 +310,10 @@ class HostSession:
                 self.gate.grant()
 
     def _on_link_event(self, event: object) -> None:
+        if self._handed_over:
+            if isinstance(event, ENDING_EVENTS):
+                self._on_event(event)  # the app knows this session is over: it ignores it
+            return
         handler = self._HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event)
@@ -292,13 +350,44 @@ class HostSession:
             return
         self._was_live = True
         self._live = True
-        self.pump.start()
+        if self.in_charge:
+            self.pump.start()
+        else:
+            self._take_over(self.video.session)
         if self._policy.control_auto_enable and self._policy.control_allowed:
             # the pre-consent text named control; without it, control_consent still asks
             if self._policy.pre_consent or not self._policy.control_consent:
                 self.grant_control(by="policy")
             else:
                 self._on_event(ControlAsked())
+
+    def _take_over(self, old: HostSession) -> None:
+        """A transfer's link is live: take the customer's screen, the tools and the chat over from ``old``."""
+        old._hand_over()
+        self._tool_handlers, old._tool_handlers = old._tool_handlers, {}
+        self._chat_listeners, old._chat_listeners = old._chat_listeners, []
+        self.answer_listeners, old.answer_listeners = old.answer_listeners, []
+        self.on_sharing_paused = old.on_sharing_paused
+        self.paused, self._input_held = old.paused, old._input_held
+        monitor = self.video.monitor
+        if monitor is not None:
+            self.gate.set_mapper(_mapper(monitor))
+            self.link.send(HostInfo(*machine_description(), monitor.width, monitor.height))
+        if self.video.regions is not None:
+            self.link.send(self.video.regions)  # where the new viewer's picture is blacked out
+        if self.paused:
+            self.link.send(SharingState(True, "the customer paused sharing"))
+        self._keyframe_first = True  # the new viewer's decoder starts at a keyframe
+        self.video.session = self
+        self.pump.request_keyframe()
+
+    def _hand_over(self) -> None:
+        """Another session took over: this one's agent reaches nothing any more (its link is ended by the app)."""
+        with self._lock:
+            self._handed_over = True
+            self._ended = True
+            self._live = False
+        self.gate.revoke()
 
     def _on_reconnecting(self, _event: LinkReconnecting) -> None:
         self._live = False
@@ -316,11 +405,13 @@ class HostSession:
         if self.gate.granted:
             self.link.send(ControlGrant())  # the grant stands; the viewer hears it again
 
-    def _on_pump_failed(self, reason: str) -> None:
+    def pump_failed(self, reason: str) -> None:
+        """The VideoPump stopped (video thread): the session ends."""
         self.end(f"the customer's screen could not be shared ({reason})")
 
-    def _on_pump_started(self, monitor: Monitor) -> None:
-        self.gate.set_mapper(ScreenMapper(monitor.left, monitor.top, monitor.width, monitor.height))
+    def pump_started(self, monitor: Monitor) -> None:
+        """The VideoPump shares ``monitor`` (video thread): map input onto it and tell the viewer its size."""
+        self.gate.set_mapper(_mapper(monitor))
         pc_name, os_name = machine_description()
         self.link.send(HostInfo(pc_name, os_name, monitor.width, monitor.height))
         self._on_event(monitor)  # the blinder editor covers the shared monitor
@@ -345,7 +436,8 @@ class HostSession:
     def _on_permission_request(self, event: PermissionRequest) -> None:
         if not self.pending.add(event.request_id, event.kind):
             return  # the same question again while the customer answers: one answer will come
-        rule = self._policy.permission_rule(event.kind)
+        self._details[event.request_id] = event.detail
+        rule = self._policy.permission_rule(event.kind, event.detail)
         if rule is Rule.ASK:
             self._on_event(PermissionAsked(event.request_id, event.kind, event.detail))
         elif rule is Rule.GRANT:
@@ -385,7 +477,8 @@ class HostSession:
         self._ended = True
         self._live = False
         self.gate.revoke()
-        self.pump.stop(wait=False)
+        if self.in_charge:
+            self.pump.stop(wait=False)
 
     _HANDLERS: dict[type, Callable[[HostSession, object], None]] = {
         HandshakeComplete: _on_handshake,  # type: ignore[dict-item]
@@ -402,6 +495,10 @@ class HostSession:
         LinkReconnecting: _on_reconnecting,  # type: ignore[dict-item]
         LinkResumed: _on_resumed,  # type: ignore[dict-item]
     }
+
+
+def _mapper(monitor: Monitor) -> ScreenMapper:
+    return ScreenMapper(monitor.left, monitor.top, monitor.width, monitor.height)
 
 
 def _with_reconnect(config: LinkConfig, auto_reconnect: bool) -> LinkConfig:

@@ -90,7 +90,7 @@ class HostActions:
         if not self._app.options.browser:
             return False, "the customer's program runs without a browser (--no-browser); nothing was opened"
         try:
-            self._app._open_url(url)
+            self._app.open_url(url)
         except Exception as exc:  # no browser must not end the session
             log.warning("could not open %s: %s", url[:200], exc)
             return False, f"the customer's browser could not be started ({exc})"

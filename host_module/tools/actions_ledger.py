@@ -82,18 +82,5 @@ class PermissionLedger:
 
 
 def watch_answers(session: HostSession, ledger: PermissionLedger) -> None:
-    """Tell ``ledger`` every answer ``session`` gives, by request id, before the decision leaves.
-
-    HOOK (stopgap): HostSession reports answers only by kind (``granted_kinds``); until it calls
-    listeners with the request id itself, its ``answer_permission`` is wrapped on this instance.
-    """
-    answer = session.answer_permission
-
-    def answer_and_tell(request_id: int, granted: bool, by: str = "customer", reason: str = "") -> bool:
-        recorded = ledger.answered(request_id, granted)  # first: the viewer's next message must find it
-        done = answer(request_id, granted, by, reason)
-        if recorded and not done:
-            ledger.forget(request_id)
-        return done
-
-    setattr(session, "answer_permission", answer_and_tell)  # noqa: B010 - an instance attribute, see HOOK
+    """Tell ``ledger`` every answer ``session`` gives, by request id, before the decision leaves."""
+    session.answer_listeners.append(ledger.answered)

@@ -1,14 +1,17 @@
-"""Session share on the customer's side: another agent watches, only after the customer agreed.
+"""Session share and transfer on the customer's side: another agent watches or takes over, only after the
+customer agreed.
 
-Rules: the agent's viewer first asks the customer (PermissionRequest ``session_share`` whose detail names the
-invited agent; HostPolicy asks unless transfer_auto_accept), then sends ToolRequest "handover" with a JSON
-argument ``{"kind", "session_id", "host_token", "secret", "agent"}`` — the child session the server made for
-the invited agent. The host opens a view-only WatchLink only when a grant of session_share for exactly that
-agent is unused (each grant opens one link); otherwise it refuses. Answers are ToolResult "handover" with a
-JSON body ``{"state": "connecting" | "watching" | "ended" | "refused", "agent", "reason"}``: ``ok`` is False
-for "ended" and "refused". The notice window says who is watching. Every link ends with the session.
-A transfer (kind "transfer") is refused: handing the session over needs the customer program to move its
-session to the new link, which this version does not do.
+Rules: the agent's viewer first asks the customer (PermissionRequest ``session_share`` / ``session_transfer``
+whose detail names the invited agent; HostPolicy asks unless transfer_auto_accept), then sends ToolRequest
+"handover" with a JSON argument ``{"kind", "session_id", "host_token", "secret", "agent"}`` — the child
+session the server made for the invited agent. The host acts only when a grant of that kind for exactly that
+agent is unused (each grant is used once; grants are paired with their request by id); otherwise it refuses.
+Share opens a view-only WatchLink; transfer asks HostApp.hand_over to move the session to the new agent.
+Answers are ToolResult "handover" with a JSON body ``{"state", "agent", "reason"}``, state one of
+"connecting", "watching", "ended", "failed" (a transfer's new link ended before it was live: the session goes
+on) and "refused"; ``ok`` is False for the last three. A transfer that took over gets no answer: the old
+agent's link ends with the reason. The notice window says who is watching. Every watcher's link ends with the
+session and when it is handed over; no grant of the agent who left carries over.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from host_module.errors import HostError
+from host_module.tools.actions_ledger import PermissionLedger
 from host_module.tools.handover_link import WatchLink
 from protocol.messages import PermissionRequest, ToolRequest, ToolResult
 from protocol.session import Role
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
 
 TOOL = "handover"
 SHARE = "session_share"
+TRANSFER = "session_transfer"
+KIND_OF = {"share": SHARE, "transfer": TRANSFER}  # the order's kind -> the PermissionRequest kind it needs
 MAX_WATCHERS = 3
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -83,37 +89,45 @@ def parse_order(request: ToolRequest) -> HandoverOrder:
 
 
 class HandoverTool:
-    """The customer-side half of session share; see the module rules."""
+    """The customer-side half of session share and transfer; see the module rules."""
 
     def __init__(self, app: HostApp) -> None:
         self._app = app
         self._lock = threading.Lock()
-        self._asked: dict[int, str] = {}  # open session_share requests: id -> the agent named in it
-        self._granted: list[str] = []  # agents the customer (or the policy) agreed to, each usable once
+        self._granted: list[tuple[str, str]] = []  # (kind, agent) the customer agreed to, each usable once
+        self.ledger = self._new_ledger()
         self.watchers: dict[WatchLink, int] = {}  # link -> the ToolRequest id it answers
         app.session.add_handler(PermissionRequest, self._on_permission_request)
         app.session.add_handler(ToolRequest, self._on_tool_request)
+        app.session.answer_listeners.append(self._on_answered)  # by request id, before the answer leaves
         app.on_gui(HandoverOrder, self._on_order)
         app.on_gui(HandoverRefusedError, self._on_refused)
         app.on_gui(WatchChanged, self._on_watch_changed)
-        app.on_permission.append(self._on_permission)
         app.on_finish.append(self.close)
+        app.on_transfer.append(self._on_transfer)
+
+    def _new_ledger(self) -> PermissionLedger:
+        return PermissionLedger(frozenset(KIND_OF.values()), self._on_granted)
 
     def _on_permission_request(self, request: object) -> None:
-        """Network thread: remember whom a session_share request names (the customer's box shows it)."""
-        if isinstance(request, PermissionRequest) and request.kind == SHARE:
-            with self._lock:
-                self._asked[request.request_id] = request.detail
+        """Network thread: remember whom a share or transfer request names (the customer's box shows it)."""
+        if isinstance(request, PermissionRequest):
+            self.ledger.asked(request.request_id, request.kind, request.detail)
 
-    def _on_permission(self, kind: str, granted: bool) -> None:
-        """GUI thread: a session_share answer. With one request open, a grant makes its agent usable once;
-        with several open it is not clear whom the customer accepted, so none of them is (the agent asks again)."""
-        if kind != SHARE:
-            return
+    def _on_answered(self, request_id: int, granted: bool) -> None:
+        self.ledger.answered(request_id, granted)  # the ledger of the moment: a transfer starts a new one
+
+    def _on_granted(self, _request_id: int, kind: str, agent: str) -> None:
+        """Any thread: the customer (or the policy) agreed to let ``agent`` watch or take over, once."""
         with self._lock:
-            asked, self._asked = list(self._asked.values()), {}
-            if granted and len(asked) == 1:
-                self._granted.append(asked[0])
+            self._granted.append((kind, agent))
+
+    def _on_transfer(self) -> None:
+        """GUI thread: another agent took over; nothing the agent who left was granted or opened goes on."""
+        with self._lock:
+            self._granted.clear()
+            self.ledger = self._new_ledger()
+        self.close("the session was handed over")
 
     def _on_tool_request(self, request: object) -> None:
         if not isinstance(request, ToolRequest) or request.tool != TOOL:
@@ -133,6 +147,9 @@ class HandoverTool:
         if reason is not None:
             self._answer(order.request_id, "refused", order.agent, reason)
             return
+        if order.kind == "transfer":
+            self._hand_over(order)
+            return
         app = self._app
         config = LinkConfig(relay_url(app.options.server, order.session_id, Role.HOST), order.host_token,
                             Role.HOST, order.secret, app.ticket.ssl_context)
@@ -141,17 +158,27 @@ class HandoverTool:
         watcher.start()
         self._answer(order.request_id, "connecting", order.agent)
 
+    def _hand_over(self, order: HandoverOrder) -> None:
+        def failed(reason: str) -> None:
+            self._answer(order.request_id, "failed", order.agent, reason)
+
+        refused = self._app.hand_over(order.session_id, order.host_token, order.secret, order.agent, failed)
+        if refused is not None:
+            self._answer(order.request_id, "refused", order.agent, refused)
+        else:
+            self._answer(order.request_id, "connecting", order.agent)
+
     def _refusal(self, order: HandoverOrder) -> str | None:
-        if order.kind == "transfer":
-            return "handing the session over is not available in this version of the customer's program"
         if not self._app.session.live:
             return "the session is not live"
-        if len(self.watchers) >= MAX_WATCHERS:
+        if order.kind == "share" and len(self.watchers) >= MAX_WATCHERS:
             return f"at most {MAX_WATCHERS} agents can watch at once"
+        wanted = (KIND_OF[order.kind], order.agent)
         with self._lock:
-            if order.agent not in self._granted:
-                return f"the customer has not agreed to let {order.agent} watch"
-            self._granted.remove(order.agent)
+            if wanted not in self._granted:
+                return (f"the customer has not agreed to let {order.agent} watch" if order.kind == "share"
+                        else f"the customer has not agreed to hand the session over to {order.agent}")
+            self._granted.remove(wanted)
         return None
 
     def _post_change(self, watcher: WatchLink, state: str, reason: str) -> None:
@@ -179,12 +206,12 @@ class HandoverTool:
 
     def _answer(self, request_id: int, state: str, agent: str, reason: str = "") -> None:
         body = json.dumps({"state": state, "agent": agent, "reason": reason})
-        self._app.session.send(ToolResult(request_id, TOOL, state not in ("ended", "refused"), body))
+        self._app.session.send(ToolResult(request_id, TOOL, state not in ("ended", "failed", "refused"), body))
 
-    def close(self) -> None:
-        """The session ends: every watcher's link ends with it."""
+    def close(self, reason: str = "the customer's session ended") -> None:
+        """Every watcher's link ends (with the session, or when it is handed over)."""
         for watcher in list(self.watchers):
-            watcher.end("the customer's session ended")
+            watcher.end(reason)
             watcher.close()
         self.watchers.clear()
 

@@ -3,9 +3,9 @@ Xvfb screen, the inviting agent's ViewerWindow and a second agent's real ViewerS
 
 What the customer's side shows: the second agent decodes the customer's screen only after the customer
 agreed, while the first agent keeps control (its pointer moves reach the screen through XTEST, the watcher's
-do not); refused when the customer refuses, when no grant names the agent, for a transfer, and when the
-agent's options turn session_share off (no action in the viewer; the server's 403 is in
-tests/integration/test_handover_api.py).
+do not); refused when the customer refuses, when no grant names the agent (for a share or a transfer: the
+transfer itself is in test_tool_transfer.py), and when the agent's options turn session_share off (no action
+in the viewer; the server's 403 is in tests/integration/test_handover_api.py).
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def test_share_is_refused_without_the_customers_yes(company: Company, xvfb: Xvfb
         states = {r["state"]: r["reason"] for r in shared.results()}
         assert list(states) == ["refused"]
         reasons = [r["reason"] for r in shared.results()]
-        assert "has not agreed" in reasons[0] and "not available" in reasons[1]
+        assert "has not agreed to let" in reasons[0] and "has not agreed to hand the session over" in reasons[1]
         assert shared.host_tool.watchers == {}
     finally:
         shared.close()

@@ -49,9 +49,19 @@ def test_the_policy_grants_refuses_or_asks() -> None:
     recording = HostPolicy.from_answer({"recording_customer": True})
     assert recording.permission_rule("recording") is Rule.ASK
     assert HostPolicy.from_answer({"recording_agent": True, "recording_consent": False}).permission_rule(
-        "recording") is Rule.GRANT
+        "recording", "agent") is Rule.GRANT
     assert HostPolicy().permission_rule("format_disk") is Rule.REFUSE
     assert HostPolicy.from_answer({"mouse_control": False, "keyboard_control": False}).control_rule() is Rule.REFUSE
+
+
+def test_the_agents_recording_and_the_customers_are_decided_apart() -> None:
+    agent_only = HostPolicy.from_answer({"recording_agent": True})
+    assert agent_only.permission_rule("recording", "agent") is Rule.ASK  # recording_consent still asks
+    assert agent_only.permission_rule("recording") is Rule.REFUSE  # it never starts the customer's recording
+    assert agent_only.permission_rule("recording", "customer") is Rule.REFUSE
+    customer_only = HostPolicy.from_answer({"recording_customer": True, "recording_consent": False})
+    assert customer_only.permission_rule("recording") is Rule.GRANT
+    assert customer_only.permission_rule("recording", "agent") is Rule.REFUSE
 
 
 def test_the_password_secret_needs_both_the_servers_secret_and_the_digits() -> None:

@@ -1,13 +1,17 @@
-"""Session share from the agent's viewer: invite a logged-in colleague to watch the customer's screen.
+"""Session share and transfer from the agent's viewer: invite a logged-in colleague to watch the customer's
+screen, or hand the session over to them.
 
-Rules: the action is on the toolbar when the agent's options allow session_share, enabled while live. It
-lists the colleagues the server says can be invited now (GET /sessions/{id}/handover/agents), the agent picks
-one, the customer is asked (PermissionRequest ``session_share`` naming that agent; the host's policy decides
-whether the customer sees a box), and only after the customer agreed does the viewer ask the server for the
-child session (POST /sessions/{id}/handover) and hand its host credentials to the customer's host in the
-encrypted channel (ToolRequest "handover"). The host's ToolResults say when the colleague watches and when
-they stop. Server calls run on a worker thread; the server's answers and refusals are shown as they come.
-The viewer needs the server's address, its token and the session id (``connect_server``).
+Rules: each action is on the toolbar when the agent's options allow it (session_share; session_transfer),
+enabled while live. It lists the colleagues the server says can be invited now (GET
+/sessions/{id}/handover/agents), the agent picks one, the customer is asked (PermissionRequest
+``session_share`` / ``session_transfer`` naming that agent; the host's policy decides whether the customer
+sees a box), and only after the customer agreed does the viewer ask the server for the child session (POST
+/sessions/{id}/handover with the kind) and hand its host credentials to the customer's host in the encrypted
+channel (ToolRequest "handover"). The host's ToolResults say when the colleague watches and when they stop,
+or why a transfer failed (the session then goes on here); a transfer that worked ends this viewer's session
+with the reason "the session was handed to …". Server calls run on a worker thread; the server's answers and
+refusals are shown as they come. The viewer needs the server's address, its token and the session id
+(``connect_server``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 TOOL = "handover"
 TIMEOUT_S = 10.0
+PERMISSION = {"share": "session_share", "transfer": "session_transfer"}  # the kind -> its option and request
 
 
 class HandoverApiError(Exception):
@@ -88,9 +93,11 @@ class ColleagueDialog(QDialog):
 
     chosen = Signal(object)  # Colleague
 
-    def __init__(self, colleagues: list[Colleague], parent: QWidget | None = None) -> None:
+    def __init__(self, colleagues: list[Colleague], parent: QWidget | None = None, kind: str = "share") -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Invite an agent to watch"))
+        self.kind = kind
+        self.setWindowTitle(self.tr("Invite an agent to watch") if kind == "share"
+                            else self.tr("Hand the session over"))
         self.list = QListWidget()
         for colleague in colleagues:
             item = QListWidgetItem(colleague.label)
@@ -100,16 +107,20 @@ class ColleagueDialog(QDialog):
             self.list.setCurrentRow(0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.invite_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.invite_button.setText(self.tr("Invite"))
+        self.invite_button.setText(self.tr("Invite") if kind == "share" else self.tr("Hand over"))
         self.invite_button.setEnabled(bool(colleagues))
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        hint = self.tr("The customer is asked first; the colleague only sees the screen.") if colleagues else \
-            self.tr("No other agent of your group is logged in now.")
+        hint = self._hint(kind) if colleagues else self.tr("No other agent of your group is logged in now.")
         layout.addWidget(QLabel(hint))
         layout.addWidget(self.list)
         layout.addWidget(self.buttons)
+
+    def _hint(self, kind: str) -> str:
+        if kind == "share":
+            return self.tr("The customer is asked first; the colleague only sees the screen.")
+        return self.tr("The customer is asked first; the colleague then takes over and your session ends.")
 
     def _on_buttons_accepted(self) -> None:
         item = self.list.currentItem()
@@ -132,6 +143,9 @@ class ViewerHandover(QObject):
         self.share_action = QAction(self.tr("Invite an agent to watch…"), window)
         self.share_action.triggered.connect(self._on_share_action_triggered)
         window.add_tool(self.share_action, "session_share")
+        self.transfer_action = QAction(self.tr("Hand the session over…"), window)
+        self.transfer_action.triggered.connect(self._on_transfer_action_triggered)
+        window.add_tool(self.transfer_action, "session_transfer")
         window.on_message(ToolResult, self._on_tool_result)
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
@@ -140,12 +154,19 @@ class ViewerHandover(QObject):
         self.api = HandoverApi(PinnedSession(server_url, context=context), server_url, session_id, token)
 
     def _on_share_action_triggered(self) -> None:
+        self._pick_colleague("share")
+
+    def _on_transfer_action_triggered(self) -> None:
+        self._pick_colleague("transfer")
+
+    def _pick_colleague(self, kind: str) -> None:
         api = self.api
         if api is None:
-            self._window.show_status(self.tr("Session share is not available: this viewer does not know the server."))
+            self._window.show_status(self.tr("Inviting a colleague is not available: this viewer does not know "
+                                             "the server."))
             return
         self._window.show_status(self.tr("Looking for colleagues who are logged in…"))
-        self._in_background(api.colleagues, self._show_colleagues)
+        self._in_background(api.colleagues, lambda colleagues: self._show_colleagues(kind, colleagues))
 
     def _in_background(self, call: Callable[[], object], then: Callable[[object], None]) -> None:
         def run() -> None:
@@ -158,33 +179,35 @@ class ViewerHandover(QObject):
 
     def _on_done(self, then: Callable[[object], None], result: object) -> None:
         if isinstance(result, HandoverApiError):
-            self._window.show_status(self.tr("Session share failed: {reason}").format(reason=str(result)))
+            self._window.show_status(self.tr("Inviting the colleague failed: {reason}").format(reason=str(result)))
             return
         then(result)
 
-    def _show_colleagues(self, colleagues: object) -> None:
+    def _show_colleagues(self, kind: str, colleagues: object) -> None:
         assert isinstance(colleagues, list)
-        self.dialog = ColleagueDialog(colleagues, self._window)
-        self.dialog.chosen.connect(self._ask_customer)
+        self.dialog = ColleagueDialog(colleagues, self._window, kind)
+        self.dialog.chosen.connect(lambda colleague: self._ask_customer(kind, colleague))
         self.dialog.show()
 
-    def _ask_customer(self, colleague: Colleague) -> None:
-        self._window.show_status(self.tr("Asking the customer to let {name} watch…").format(name=colleague.name))
-        self._window.request_permission("session_share", colleague.label,
-                                        lambda decision: self._on_decision(colleague, decision))
+    def _ask_customer(self, kind: str, colleague: Colleague) -> None:
+        text = (self.tr("Asking the customer to let {name} watch…") if kind == "share"
+                else self.tr("Asking the customer to let {name} take over…"))
+        self._window.show_status(text.format(name=colleague.name))
+        self._window.request_permission(PERMISSION[kind], colleague.label,
+                                        lambda decision: self._on_decision(kind, colleague, decision))
 
-    def _on_decision(self, colleague: Colleague, decision: PermissionDecision) -> None:
+    def _on_decision(self, kind: str, colleague: Colleague, decision: PermissionDecision) -> None:
         if not decision.granted:
             self._window.show_status(self.tr("The customer did not agree: {reason}").format(reason=decision.reason))
             return
         api = self.api
         assert api is not None
-        self._in_background(lambda: api.invite("share", colleague.login_id),
-                            lambda created: self._hand_to_host(colleague, created))
+        self._in_background(lambda: api.invite(kind, colleague.login_id),
+                            lambda created: self._hand_to_host(kind, colleague, created))
 
-    def _hand_to_host(self, colleague: Colleague, created: object) -> None:
+    def _hand_to_host(self, kind: str, colleague: Colleague, created: object) -> None:
         assert isinstance(created, dict)
-        argument = json.dumps({"kind": "share", "session_id": created["handover_id"],
+        argument = json.dumps({"kind": kind, "session_id": created["handover_id"],
                                "host_token": created["host_token"], "secret": created["secret"],
                                "agent": colleague.label})
         self._window.session.send(ToolRequest(self._window.next_request_id(), TOOL, argument))
@@ -207,6 +230,9 @@ class ViewerHandover(QObject):
             self._window.show_status(self.tr("{agent} stopped watching: {reason}").format(agent=agent, reason=reason))
         elif state == "refused":
             self._window.show_status(self.tr("The customer's program refused: {reason}").format(reason=reason))
+        elif state == "failed":
+            self._window.show_status(self.tr("{agent} did not take over, so the session goes on here: {reason}")
+                                     .format(agent=agent, reason=reason))
 
 
 def install(window: ViewerWindow) -> ViewerHandover:
