@@ -8,21 +8,18 @@ sends — and adds its clean-up to ``app.on_finish`` so nothing of it outlives t
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING
+
+from host_module.tools import actions, display, files, handover, overlay
 
 if TYPE_CHECKING:
     from host_module.app import HostApp
 
-TOOL_MODULES = (
-    "host_module.tools.files",
-    "host_module.tools.actions",
-    "host_module.tools.overlay",
-    "host_module.tools.display",
-    "host_module.tools.handover",
-)
+TOOL_MODULES: tuple[ModuleType, ...] = (files, actions, overlay, display, handover)
+"""In install order; imported here by name so that a frozen build (PyInstaller) bundles every tool."""
 
 
 def install_tools(app: HostApp) -> dict[str, object]:
     """Install every tool on ``app``; the installed objects by module name (tests reach them here)."""
-    return {name.rsplit(".", 1)[1]: importlib.import_module(name).install(app) for name in TOOL_MODULES}
+    return {module.__name__.rsplit(".", 1)[1]: module.install(app) for module in TOOL_MODULES}

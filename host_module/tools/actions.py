@@ -57,11 +57,19 @@ def install(app: HostApp) -> HostActions:
 class HostActions:
     """Answers the agent's action requests on the customer's side; see the module rules."""
 
+    def _new_ledger(self) -> PermissionLedger:
+        return PermissionLedger(frozenset({"url_open", "process_end"}), self._on_granted)
+
+    def _forget_grants(self) -> None:
+        """Another agent took over: the old agent's questions and grants mean nothing to the new one's ids."""
+        self.ledger = self._new_ledger()
+
     def __init__(self, app: HostApp) -> None:
         self._app = app
         self.clipboard = HostClipboard(app)
-        self.ledger = PermissionLedger(frozenset({"url_open", "process_end"}), self._on_granted)
-        watch_answers(app.session, self.ledger)
+        self.ledger = self._new_ledger()
+        watch_answers(app.session, lambda: self.ledger)
+        app.on_transfer.append(self._forget_grants)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ferry-actions")
         self._closed = False
         self.opened_urls: list[str] = []

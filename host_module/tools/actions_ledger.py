@@ -81,6 +81,6 @@ class PermissionLedger:
             self._on_granted(request_id, kind, detail)
 
 
-def watch_answers(session: HostSession, ledger: PermissionLedger) -> None:
-    """Tell ``ledger`` every answer ``session`` gives, by request id, before the decision leaves."""
-    session.answer_listeners.append(ledger.answered)
+def watch_answers(session: HostSession, ledger: Callable[[], PermissionLedger]) -> None:
+    """Tell the ledger in use (``ledger()``) every answer ``session`` gives, by request id, before it leaves."""
+    session.answer_listeners.append(lambda request_id, granted: ledger().answered(request_id, granted))

@@ -49,7 +49,6 @@ class DisplayTool:
 
     def __init__(self, app: HostApp) -> None:
         self._app = app
-        self._session = app.session
         self._pump = app.session.pump
         self.allowed = app.policy.screenshot_mode
         self.still_interval = STILL_INTERVAL_S  # seconds between stills (tests shorten it)
@@ -60,8 +59,8 @@ class DisplayTool:
         self._timer.setInterval(WATCH_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._pump.add_monitor_listener(self._on_monitor)
-        self._session.add_handler(MonitorSelect, self._on_select)
-        self._session.add_handler(VideoMode, self._on_video_mode)
+        self._app.session.add_handler(MonitorSelect, self._on_select)
+        self._app.session.add_handler(VideoMode, self._on_video_mode)
         app.on_gui(SessionLive, self._on_live)
         app.on_gui(ModeAsked, self._on_mode_asked)
         app.on_finish.append(self.close)
@@ -76,9 +75,9 @@ class DisplayTool:
     def _on_monitor(self, shared: Monitor, monitors: tuple[Monitor, ...]) -> None:
         """The pump shares ``shared`` from its next frame on (video thread)."""
         self.monitors, self.shared = monitors, shared
-        self._session.gate.set_mapper(ScreenMapper(shared.left, shared.top, shared.width, shared.height))
+        self._app.session.gate.set_mapper(ScreenMapper(shared.left, shared.top, shared.width, shared.height))
         self._app.bridge.post(shared)  # the HostApp moves the blinder editor onto the shared area
-        self._session.send(monitor_list(shared, monitors))
+        self._app.session.send(monitor_list(shared, monitors))
 
     def _on_select(self, message: object) -> None:
         """MonitorSelect (network thread): a position in the MonitorList, or -1 for all of them."""
@@ -95,17 +94,17 @@ class DisplayTool:
     def _on_mode_asked(self, event: object) -> None:
         assert isinstance(event, ModeAsked)
         if not self.allowed:
-            self._session.send(VideoMode(self._pump.mode, NOT_ALLOWED))
+            self._app.session.send(VideoMode(self._pump.mode, NOT_ALLOWED))
             return
         try:
             change = self.watch.choose(event.mode, time.monotonic(), self._pump.progress[0])
         except ValueError:
-            self._session.send(VideoMode(self._pump.mode, f"unknown video mode {event.mode!r}"))
+            self._app.session.send(VideoMode(self._pump.mode, f"unknown video mode {event.mode!r}"))
             return
         self._apply(change)
 
     def _on_timer_timeout(self) -> None:
-        if self._session.paused or not self._session.live:
+        if self._app.session.paused or not self._app.session.live:
             return
         sent, acked = self._pump.progress
         change = self.watch.update(time.monotonic(), sent, acked)
@@ -114,7 +113,7 @@ class DisplayTool:
 
     def _apply(self, change: ModeChange) -> None:
         self._pump.set_stills(self.still_interval if change.mode == STILLS else None)
-        self._session.send(VideoMode(change.mode, change.reason))
+        self._app.session.send(VideoMode(change.mode, change.reason))
 
 
 def monitor_list(shared: Monitor, monitors: tuple[Monitor, ...]) -> MonitorList:

@@ -51,6 +51,17 @@ class HostFiles:
         app.on_gui(TransferUpdate, self._on_update)  # type: ignore[arg-type]
         app.on_permission.append(self._on_permission)
         app.on_finish.append(self.close)
+        app.on_transfer.append(self._on_transfer)
+
+    def _on_transfer(self) -> None:
+        """Another agent took over: the old agent's transfers stop (a ``.part`` stays for a resume) and the new
+        agent's transfer ids start afresh."""
+        self.engine.close("the session was handed to another agent")
+        self.engine = TransferEngine(self._send, self._app.bridge.post, self.folder, id_parity=0)
+        for box in list(self.boxes):
+            box.close()
+        if self.picker is not None:
+            self.picker.close()
 
     def _send(self, message: Message) -> None:
         self._app.session.send(message)

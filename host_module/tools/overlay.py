@@ -22,7 +22,7 @@ from host_module.tools.overlay_trace import Area, TraceSampler
 from host_module.tools.overlay_window import OverlayWindow
 from input_injection.pointer import pointer_reader
 from protocol.errors import MessageDecodeError
-from protocol.messages import DrawCommand, DrawStroke, LaserPointer, ToolRequest, ToolResult, unpack_points
+from protocol.messages import DrawCommand, DrawStroke, LaserPointer, Message, ToolRequest, ToolResult, unpack_points
 
 if TYPE_CHECKING:
     from host_module.app import HostApp
@@ -57,7 +57,7 @@ class OverlayTool:
         self._logged: set[str] = set()
         self.refused = 0  # messages dropped by the policy or a paused share
         display = app.options.display
-        self.trace = TraceSampler(lambda: pointer_reader(display), app.session.send, lambda: self._area,
+        self.trace = TraceSampler(lambda: pointer_reader(display), self._send, lambda: self._area,
                                   lambda: app.session.paused)
         app.session.add_handler(LaserPointer, self._on_laser_pointer)
         app.session.add_handler(DrawStroke, self._on_draw_stroke)
@@ -68,6 +68,7 @@ class OverlayTool:
         app.on_gui(StrokePoints, self._show_stroke)
         app.on_gui(DrawCommand, self._show_command)
         app.on_finish.append(self.close)
+        app.on_transfer.append(self._on_transfer)
 
     # network thread
 
@@ -153,6 +154,16 @@ class OverlayTool:
 
     def _live(self) -> bool:
         return self._app.ended_reason is None and self._area is not None
+
+    def _send(self, message: Message) -> bool:
+        """Send to the agent in charge now (after a transfer, the new one)."""
+        return self._app.session.send(message)
+
+    def _on_transfer(self) -> None:
+        """Another agent took over: the old agent's drawing and laser go, and the trace stops until asked again."""
+        self.trace.stop()
+        if self.window is not None:
+            self.window.reset()
 
     def close(self) -> None:
         """The session ended: the trace stops and the overlay goes."""

@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, Qt
@@ -56,22 +57,25 @@ def test_refusals_second_answers_and_other_kinds_grant_nothing() -> None:
 
 
 class FakeSession:
-    """What watch_answers wraps: answer_permission, answering only ids that wait."""
+    """What watch_answers hooks into: answer_listeners, told only of answers that go out (as HostSession does)."""
 
     def __init__(self, waiting: set[int]) -> None:
         self.waiting = waiting
+        self.answer_listeners: list[Callable[[int, bool], object]] = []
 
     def answer_permission(self, request_id: int, granted: bool, by: str = "customer", reason: str = "") -> bool:
         if request_id not in self.waiting:
             return False
         self.waiting.discard(request_id)
+        for listener in self.answer_listeners:
+            listener(request_id, granted)
         return True
 
 
 def test_watch_answers_records_before_the_decision_and_forgets_what_was_not_sent() -> None:
     book, granted = ledger()
     session = FakeSession({5})
-    watch_answers(session, book)  # type: ignore[arg-type]
+    watch_answers(session, lambda: book)  # type: ignore[arg-type]
     assert session.answer_permission(6, True) is False  # nothing waited: no grant remembered
     book.asked(6, "url_open", "https://b.example")
     assert session.answer_permission(5, True) is True

@@ -60,9 +60,7 @@ class StubSession:
 
 
 def ensure_capture_tools(window: ViewerWindow) -> capture_tools.CaptureTools:
-    """The window's screen save and recording tools (installed here while viewer.tools does not list them)."""
-    if "capture_tools" not in window.tools:
-        window.tools["capture_tools"] = capture_tools.install(window)
+    """The window's screen save and recording tools."""
     tools = window.tools["capture_tools"]
     assert isinstance(tools, capture_tools.CaptureTools)
     return tools

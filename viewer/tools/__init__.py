@@ -9,22 +9,18 @@ file reads, hashing and writes run on worker threads.
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING
+
+from viewer.tools import actions, capture_tools, display, files, handover, overlay
 
 if TYPE_CHECKING:
     from viewer.window import ViewerWindow
 
-TOOL_MODULES = (
-    "viewer.tools.files",
-    "viewer.tools.actions",
-    "viewer.tools.overlay",
-    "viewer.tools.display",
-    "viewer.tools.handover",
-    "viewer.tools.capture_tools",
-)
+TOOL_MODULES: tuple[ModuleType, ...] = (files, actions, overlay, display, handover, capture_tools)
+"""In install order; imported here by name so that a frozen build (PyInstaller) bundles every tool."""
 
 
 def install_tools(window: ViewerWindow) -> dict[str, object]:
     """Install every tool on ``window``; the installed objects by module name (tests reach them here)."""
-    return {name.rsplit(".", 1)[1]: importlib.import_module(name).install(window) for name in TOOL_MODULES}
+    return {module.__name__.rsplit(".", 1)[1]: module.install(window) for module in TOOL_MODULES}
