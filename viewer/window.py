@@ -130,7 +130,8 @@ class ViewerWindow(QMainWindow):
         """
         if not self.policy.allows(*option_keys):
             return False
-        self.toolbar.insertAction(self.end_action, action)
+        self.toolbar.addAction(action)
+        self.tools_menu.addAction(action)
         if live_only:
             action.setEnabled(self.live)
             self._live_actions.append(action)
@@ -177,7 +178,11 @@ class ViewerWindow(QMainWindow):
         self._build_view_actions(bar)
         bar.addAction(self.end_action)
         self.addToolBar(bar)
-        self.toolbar = bar
+        self.session_bar = bar
+        self.addToolBarBreak()
+        self.toolbar = QToolBar(self.tr("Tools"), self)  # the tools' actions (add_tool), on a row of their own
+        self.addToolBar(self.toolbar)
+        self.tools_menu = self.menuBar().addMenu(self.tr("&Tools"))  # the same, reachable when the row overflows
 
     def _build_view_actions(self, bar: QToolBar) -> None:
         group = QActionGroup(self)

@@ -74,7 +74,8 @@ def make_window(qtbot: QtBot, options: dict[str, object] | None = None) -> Viewe
 
 
 def shown(window: ViewerWindow) -> set[str]:
-    return {action.text() for action in window.toolbar.actions() if action.isVisible()}
+    actions = [*window.session_bar.actions(), *window.toolbar.actions()]
+    return {action.text() for action in actions if action.isVisible()}
 
 
 ALWAYS = {"Ask the customer to hide parts of the screen", "Fit to window", "Actual size", "Full screen",
@@ -86,6 +87,7 @@ MINE = {"Request control", "Save screen", "Record"}
 def test_the_toolbar_shows_only_what_the_options_allow(qtbot: QtBot) -> None:
     everything = make_window(qtbot, {"recording_agent": True})
     assert shown(everything) >= ALWAYS | MINE
+    assert everything.tools_menu.actions() == everything.toolbar.actions()  # reachable when the row overflows
     nothing = make_window(qtbot, {key: False for key, value in DEFAULTS.items() if isinstance(value, bool)})
     assert shown(nothing) >= ALWAYS and shown(nothing) - ALWAYS <= NO_OPTION_TOOLS  # only what needs no option
     keys_only = make_window(qtbot, {"mouse_control": False, "screen_save": False})
