@@ -19,9 +19,10 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 from agent import server_data
-from agent.api import IssuedCode, LoginResult, ServerClient, SessionInfo, parse_time
+from agent.api import IssuedCode, LoginResult, ServerClient, SessionInfo, parse_time, seconds_left
 from agent.background import BackgroundRunner
 from agent.chat import ChatCoordinator
 from agent.errors import AgentError, ApiError
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 SslContextFactory = Callable[[], ssl.SSLContext]
 AUTO_CODE_FALLBACK_MS = 3000
 EXPIRY_CHECK_MS = 1000
+ICON_NOTICE_MS = 30000
 # GET /sessions/{id} states (server.models.SessionState): the customer entered the code / it is over
 JOINED_STATES = frozenset({"joined", "live"})
 ENDED_STATES = frozenset({"ended"})
@@ -277,7 +279,9 @@ class AgentController(QObject):
         if self.handover.on_push(event) or self.queue.on_push(event):
             return
         sid = str(event.data.get("session_id", ""))
-        if event.kind == "customer_joined":
+        if event.kind == "icon_session":
+            self._icon_session(event.data)
+        elif event.kind == "customer_joined":
             self._customer_joined(sid, str(event.data.get("pc_name") or ""), str(event.data.get("os") or ""))
         elif event.kind == "session_ended":
             self._server_ended(sid, str(event.data.get("reason") or ""))
@@ -289,6 +293,27 @@ class AgentController(QObject):
                 reason or self.tr("the server ended your login")))
         else:
             log.debug("ignored push %s", event.kind)
+
+    def _icon_session(self, data: dict[str, object]) -> None:
+        """A customer chose this agent's icon on an icon page: the server made the code; take it like our own."""
+        sid, expires_at = str(data.get("session_id") or ""), str(data.get("expires_at") or "")
+        if not sid or self._book.get(sid) is not None:
+            return  # told twice: the code (and its session password) stays as first shown
+        issued = IssuedCode(sid, str(data.get("code") or ""), expires_at, seconds_left(expires_at),
+                            str(data.get("connect_url") or ""), str(data.get("secret") or ""))
+        record = self._book.add(issued.session_id, issued.code, issued.connect_url, issued.secret,
+                                self._clock() + issued.expires_in,
+                                session_password=make_session_password(self._options))
+        self.window.show_new_code(record)
+        self._refresh()
+        name = str(data.get("customer_name") or "").strip()
+        notice = self.tr("A customer chose your icon ({0}).").format(name or self.tr("no name given"))
+        self.window.code_panel.say(notice)
+        self.window.statusBar().showMessage(notice, ICON_NOTICE_MS)
+        QApplication.alert(self.window)
+        self._events.record("icon_session", code=issued.code, session_id=sid, expires_at=expires_at,
+                            customer_name=name, page=str(data.get("page") or ""), icon=data.get("icon"),
+                            session_password=bool(record.session_password))
 
     def _customer_joined(self, sid: str, pc_name: str, os_name: str) -> None:
         record = self._book.apply(sid, Event.CUSTOMER_JOINED, pc_name=pc_name, os=os_name)

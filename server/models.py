@@ -265,6 +265,10 @@ class SupportSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default=SessionState.WAITING.value, index=True)
     bytes_relayed: Mapped[int] = mapped_column(BigInteger, default=0)
+    # revision 0009: the name the customer typed on a connection page; how the session started (None: the agent's
+    # own code, "icon": the customer chose the agent's icon on an icon page)
+    customer_name: Mapped[str | None] = mapped_column(String(100))
+    origin: Mapped[str | None] = mapped_column(String(16))
 
 
 class ShortcutMessage(Base):

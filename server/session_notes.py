@@ -139,7 +139,7 @@ def write_support_log(db: Session, user_id: int, session_id: str, entry: LogEntr
 
 def _item(row: SupportSession, log: SupportLog | None, chat_lines: int) -> HistoryItem:
     return HistoryItem(row.id, row.state, row.created_at, row.started_at, row.ended_at, row.pc_name, row.os,
-                       row.end_reason, log.customer_name if log else None, chat_lines)
+                       row.end_reason, log.customer_name if log else row.customer_name, chat_lines)
 
 
 def history(db: Session, user_id: int, limit: int, offset: int) -> list[HistoryItem]:

@@ -87,10 +87,11 @@ class OpenState:
 
 @dataclasses.dataclass(frozen=True)
 class Icon:
-    """One agent's icon: its number and the name customers see."""
+    """One agent's icon: its number, the name customers see and the agent's id (never shown)."""
 
     number: int
     name: str
+    agent_id: int = 0
 
 
 def _page_row(db: Session, slug: str) -> ConnectionPage:
@@ -161,10 +162,10 @@ def icons(db: Session, page: PageView, connected: Collection[str]) -> list[Icon]
         .where(User.group_id.in_(groups), live_tokens(utcnow()), Token.token_hash.in_(list(connected)))
         .group_by(User.id).order_by(first_login, User.id)).all()
     if page.icon_numbering == "fixed":
-        return sorted((Icon(user.icon_number, user.nickname or user.name) for user, _ in rows
+        return sorted((Icon(user.icon_number, user.nickname or user.name, user.id) for user, _ in rows
                        if user.icon_number is not None), key=lambda icon: icon.number)
     start = 10 if page.icon_numbering == "from_10" else 1
-    return [Icon(start + index, user.nickname or user.name) for index, (user, _) in enumerate(rows)]
+    return [Icon(start + index, user.nickname or user.name, user.id) for index, (user, _) in enumerate(rows)]
 
 
 def page_logo(db: Session, slug: str) -> tuple[bytes, str]:

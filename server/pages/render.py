@@ -138,25 +138,54 @@ def code_body(texts: PageTexts, code: str, name: str) -> str:
             f"<p>{e(texts['code_start'])}</p>{download_link(texts, code)}")
 
 
+ICON_CSS = ("<style>ul.icons button { display: block; border: 2px solid var(--brand); background: none; "
+            "padding: 1em; min-width: 6em; text-align: center; font: inherit; cursor: pointer; } "
+            "ul.icons button:focus { outline: 3px solid var(--brand); outline-offset: 2px; }</style>")
+
+
+# the form's default button: Enter in the name box chooses no icon (a disabled default button submits nothing)
+NO_ENTER_SUBMIT = '<button type="submit" disabled hidden aria-hidden="true"></button>'
+
+
+def _name_box(page: PageView, texts: PageTexts) -> str:
+    """The optional customer name of an icon form (its own id: the code box may be on the same page)."""
+    if not page.show_customer_name:
+        return ""
+    return (f'<label for="f-icon-name">{e(texts["customer_name_label"])}</label>'
+            '<input id="f-icon-name" name="name" type="text" value="" maxlength="100" autocomplete="name">')
+
+
 def icons_body(page: PageView, texts: PageTexts, found: Sequence[Icon]) -> str:
-    """The icon list (and the code box when the page shows it)."""
+    """The icons as buttons of one form (the customer name box first when the page shows it), then the code
+    box when the page shows it. Each button posts to its own ``/p/{slug}/i/{number}``."""
     if found:
-        items = "".join(f'<li><a href="/p/{quote(page.slug)}/i/{icon.number}{lang_query(texts)}" '
-                        f'aria-label="{e(texts["icon_label"].format(number=icon.number, name=icon.name))}">'
-                        f"<strong>{icon.number}</strong>{e(icon.name)}</a></li>" for icon in found)
-        listing = f'<ul class="icons">{items}</ul>'
+        slug = quote(page.slug)
+        items = "".join(
+            f'<li><button type="submit" formaction="/p/{slug}/i/{icon.number}{lang_query(texts)}" '
+            f'aria-label="{e(texts["icon_label"].format(number=icon.number, name=icon.name))}">'
+            f"<strong>{icon.number}</strong>{e(icon.name)}</button></li>" for icon in found)
+        listing = (f'<p>{e(texts["icons_body"])}</p><form method="post" action="/p/{slug}{lang_query(texts)}">'
+                   f'{_name_box(page, texts)}{NO_ENTER_SUBMIT}<ul class="icons">{items}</ul></form>')
     else:
         listing = f"<p>{e(texts['icons_none'])}</p>"
     extra = code_form(page, texts) if page.show_code_box else ""
     return listing + extra + (download_link(texts, None) if page.show_download else "")
 
 
-def password_body(page: PageView, texts: PageTexts, number: int, note: str = "") -> str:
-    """The session-password step after an icon."""
-    field = _input("password", texts["password_label"], required=True, texts=texts,
-                   extra=' inputmode="numeric" pattern="[0-9]{4}" maxlength="4" autocomplete="off"')
-    return (f"{alert(note)}<form method=\"post\" action=\"/p/{quote(page.slug)}/i/{number}{lang_query(texts)}\">"
-            f'{field}<p><button type="submit">{e(texts["confirm"])}</button></p></form>')
+def icon_confirm_body(page: PageView, texts: PageTexts, number: int, name: str, error: str = "") -> str:
+    """One icon reached by a link: who it is, and the button that gets the code."""
+    return (f'{alert(error)}<p>{e(texts["icon_confirm_body"].format(number=number, name=name))}</p>'
+            f'<form method="post" action="/p/{quote(page.slug)}/i/{number}{lang_query(texts)}">'
+            f'{_name_box(page, texts)}<p><button type="submit">{e(texts["connect"])}</button></p></form>'
+            f"{back_link(page, texts)}")
+
+
+def icon_code_body(texts: PageTexts, name: str, code: str, password: bool) -> str:
+    """After an icon: the agent, the code, the download with the code stamped in (and the password step)."""
+    note = f'<p>{e(texts["icon_password"])}</p>' if password else ""
+    return (f'<p role="status">{e(texts["icon_ready"].format(name=name))}</p>'
+            f'<p>{e(texts["code_is"])} <strong class="code">{e(code)}</strong></p>'
+            f"<p>{e(texts['code_start'])}</p>{note}{download_link(texts, code)}")
 
 
 def local_time(at: datetime.datetime, zone: str) -> str:

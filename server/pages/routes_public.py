@@ -4,7 +4,8 @@
   the windows (window; when closed, with the next opening and, when the page takes reservations, links to
   each window's reservation form).
 - ``GET /p/{slug}/code``: a typed code; the one-time host download with the code stamped in.
-- ``GET|POST /p/{slug}/i/{number}``: an icon's session-password step (the form; confirming is not built yet).
+- ``POST /p/{slug}/i/{number}``: the customer chose an agent's icon: a connection code for that agent and the
+  host download with it (server.pages.icons); ``GET`` of the same address shows who it is and a Connect button.
 - ``GET /p/{slug}/w/{window_id}``: one window directly (the banner link): its request form when open, its
   reservation form when closed. ``POST …/reserve`` books an hour; ``POST …/queue`` joins the queue and
   leads to ``GET /p/{slug}/t/{ticket}``, the customer's position and estimated wait.
@@ -30,9 +31,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTex
 
 from server.admin.validation import check_email, check_phone, check_plain_text
 from server.context import ServicesDep
-from server.errors import ApiError, NotFoundError
+from server.errors import ApiError, NotFoundError, TooManyAttemptsError
 from server.models import QueueState, utcnow
-from server.pages import public, render
+from server.pages import icons, public, render
 from server.pages.public import PageView, WindowView
 from server.pages.render import Screen
 from server.pages.reservations import book
@@ -99,10 +100,10 @@ def _sentence(error: ApiError, texts: PageTexts) -> str:
 
 
 def _answer(request: Request, page: PageView, texts: PageTexts, heading: str, body: str, *, status: int = 200,
-            head: str = "") -> HTMLResponse:
+            head: str = "", headers: dict[str, str] | None = None) -> HTMLResponse:
     screen = Screen(page, texts, heading, body, request.url.path, _browser(request.headers.get("user-agent", "")),
                     head)
-    headers = {**NO_CACHE, "Content-Language": texts.language}
+    headers = {**NO_CACHE, "Content-Language": texts.language, **(headers or {})}
     return HTMLResponse(render.shell(screen), status_code=status, headers=headers)
 
 
@@ -125,7 +126,8 @@ async def page_get(request: Request, services: ServicesDep, slug: SlugPath, lang
         return redirect
     if page.kind == "icon":
         found = await services.db.call(public.icons, page, services.hub.connected_tokens())
-        return _answer(request, page, texts, texts["icons_title"], render.icons_body(page, texts, found))
+        return _answer(request, page, texts, texts["icons_title"], render.icons_body(page, texts, found),
+                       head=render.ICON_CSS)
     if page.kind == "window":
         return await _windows(request, services, page, texts)
     return _answer(request, page, texts, texts["initial_title"], render.access_code_body(page, texts))
@@ -155,7 +157,9 @@ async def code_get(request: Request, services: ServicesDep, slug: SlugPath, *,
     if not CODE_PATTERN.fullmatch(code):
         body = render.code_form(page, texts, texts["code_bad"], code[:6], name)
         return _answer(request, page, texts, texts["initial_title"], body, status=422)
-    shown_name = name if page.show_customer_name and _plain(name) else ""
+    shown_name = name.strip() if page.show_customer_name and _plain(name) else ""
+    if shown_name:  # the agent's history shows it; the page looks the same whether or not a session took it
+        await services.db.call(icons.remember_customer_name, page.id, code, shown_name)
     return _answer(request, page, texts, texts["code_title"], render.code_body(texts, code, shown_name))
 
 
@@ -167,29 +171,67 @@ def _plain(text: str) -> bool:
     return True
 
 
-@router.get("/p/{slug}/i/{number}", response_class=HTMLResponse)
-async def icon_get(request: Request, services: ServicesDep, slug: SlugPath, *,
-                   number: Annotated[int, Path(ge=1, le=9999)], lang: LangQuery = None,
-                   accept_language: AcceptLanguage = None) -> Response:
-    """The session-password step after the customer chose an agent's icon."""
+IconPath = Annotated[int, Path(ge=1, le=9999)]
+
+
+async def _icon_page(services: ServicesDep, slug: str) -> PageView | None:
     page = await _page(services, slug)
-    if page is None or page.kind != "icon":
+    return page if page is not None and page.kind == "icon" else None
+
+
+@router.get("/p/{slug}/i/{number}", response_class=HTMLResponse)
+async def icon_get(request: Request, services: ServicesDep, slug: SlugPath, number: IconPath, *,
+                   lang: LangQuery = None, accept_language: AcceptLanguage = None) -> Response:
+    """An icon reached by a link: who it is and the button that gets the code (nothing is made by a GET)."""
+    page = await _icon_page(services, slug)
+    if page is None:
         return _missing(accept_language)
     texts = _texts(page, lang, accept_language)
-    return _answer(request, page, texts, texts["password_title"], render.password_body(page, texts, number))
+    if (redirect := _insecure(request, page)) is not None:
+        return redirect
+    try:
+        agent = await services.db.call(icons.find_agent, page, services.hub.connected_tokens(), number)
+    except ApiError as exc:
+        return _answer(request, page, texts, texts["icons_title"], render.message_body(page, texts,
+                                                                                      _sentence(exc, texts)),
+                       status=exc.status_code)
+    heading = texts["icon_confirm_title"].format(number=number)
+    return _answer(request, page, texts, heading, render.icon_confirm_body(page, texts, number, agent.name))
+
+
+def _connect_base(request: Request, services: ServicesDep) -> str:
+    public_name = services.settings.public_name
+    if public_name:
+        return f"https://{public_name}:{request.url.port or 443}"
+    return str(request.base_url).rstrip("/")
 
 
 @router.post("/p/{slug}/i/{number}", response_class=HTMLResponse)
-async def icon_post(request: Request, services: ServicesDep, slug: SlugPath, *,
-                    number: Annotated[int, Path(ge=1, le=9999)], lang: LangQuery = None,
-                    accept_language: AcceptLanguage = None) -> Response:
-    """Confirming a session password is not built yet: the form again, saying so and what to do instead."""
-    page = await _page(services, slug)
-    if page is None or page.kind != "icon":
+async def icon_post(request: Request, services: ServicesDep, slug: SlugPath, number: IconPath, *,
+                    lang: LangQuery = None, accept_language: AcceptLanguage = None) -> Response:
+    """The customer chose an icon: a connection code for that agent (the same one again while it waits)."""
+    page = await _icon_page(services, slug)
+    if page is None:
         return _missing(accept_language)
     texts = _texts(page, lang, accept_language)
-    body = render.password_body(page, texts, number, texts["password_later"])
-    return _answer(request, page, texts, texts["password_title"], body, status=503)
+    form = await form_of(request)
+    if not same_origin(request):
+        body = render.message_body(page, texts, texts["icon_cross_site"])
+        return _answer(request, page, texts, texts["icons_title"], body, status=403)
+    name = form.get("name", "").strip()[:100]
+    name = name if page.show_customer_name and _plain(name) else ""
+    address = request.client.host if request.client else "unknown"
+    try:
+        chosen = await icons.desk_of(request).choose(page, number, address, name, _connect_base(request, services))
+    except TooManyAttemptsError as exc:
+        body = render.message_body(page, texts, texts["icon_too_many"].format(seconds=exc.retry_after))
+        return _answer(request, page, texts, texts["icons_title"], body, status=429,
+                       headers={"Retry-After": str(exc.retry_after)})
+    except ApiError as exc:
+        body = render.message_body(page, texts, _sentence(exc, texts))
+        return _answer(request, page, texts, texts["icons_title"], body, status=exc.status_code)
+    body = render.icon_code_body(texts, chosen.agent.name, chosen.code, chosen.agent.password)
+    return _answer(request, page, texts, texts["icon_title"].format(name=chosen.agent.name), body)
 
 
 async def _window(services: ServicesDep, page: PageView, window_id: int) -> WindowView | None:

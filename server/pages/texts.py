@@ -32,10 +32,20 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "icons_title": "Choose your agent's number",
         "icons_none": "No agent is available right now: please try again in a few minutes.",
         "icon_label": "Agent number {number}: {name}",
-        "password_title": "Confirm the session password",
-        "password_label": "Session password (4 digits, as your agent tells you)", "confirm": "Confirm",
-        "password_later": "Connecting through an agent's number is not available yet: ask your agent for a "
-                          "6-digit connection code instead.",
+        "icons_body": "Choose the number your agent gives you: you get a connection code for that agent.",
+        "icon_confirm_title": "Agent number {number}",
+        "icon_confirm_body": "Agent number {number} ({name}) will help you. Choose Connect to get your connection "
+                             "code.",
+        "icon_title": "Your agent: {name}",
+        "icon_ready": "{name} has been told that you are waiting.",
+        "icon_password": "When the support program starts, it asks for a 4-digit session password: your agent "
+                         "tells it to you. Type it only when it comes from your agent.",
+        "icon_absent": "This agent is not available now: choose another icon.",
+        "icon_busy": "This agent is connecting another customer now: choose another icon, or try again in a "
+                     "few minutes.",
+        "icon_too_many": "Too many clicks from your address: wait {seconds} seconds, then try again.",
+        "icon_cross_site": "This choice did not come from this page: go back to the page and choose the icon "
+                           "again.",
         "windows_title": "Choose a service window",
         "request_body": "Fill in the form and wait for the next free agent.",
         "choose_window": "Choose {name}", "estimate": "About {minutes} minutes per customer.",
@@ -114,9 +124,18 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "icons_title": "상담원 번호를 선택하세요",
         "icons_none": "지금 연결할 수 있는 상담원이 없습니다. 잠시 후 다시 시도하세요.",
         "icon_label": "상담원 번호 {number}: {name}",
-        "password_title": "세션 비밀번호 확인",
-        "password_label": "세션 비밀번호 (상담원이 알려 드린 4자리)", "confirm": "확인",
-        "password_later": "상담원 번호로 연결하는 기능은 아직 준비 중입니다. 상담원에게 6자리 접속 코드를 요청하세요.",
+        "icons_body": "상담원이 알려 준 번호를 선택하세요. 그 상담원에게 연결할 접속 코드를 받습니다.",
+        "icon_confirm_title": "상담원 번호 {number}",
+        "icon_confirm_body": "상담원 번호 {number} ({name}) 상담원이 도와 드립니다. "
+                             "연결을 누르면 접속 코드를 받습니다.",
+        "icon_title": "담당 상담원: {name}",
+        "icon_ready": "{name} 상담원에게 고객님이 기다리고 계심을 알렸습니다.",
+        "icon_password": "지원 프로그램이 시작되면 4자리 세션 비밀번호를 묻습니다. 상담원이 알려 드립니다. "
+                         "상담원에게서 받은 비밀번호만 입력하세요.",
+        "icon_absent": "이 상담원은 지금 연결할 수 없습니다. 다른 아이콘을 선택하세요.",
+        "icon_busy": "이 상담원은 지금 다른 고객과 연결 중입니다. 다른 아이콘을 선택하거나 몇 분 뒤 다시 시도하세요.",
+        "icon_too_many": "이 주소에서 너무 많이 눌렀습니다. {seconds}초 기다린 뒤 다시 시도하세요.",
+        "icon_cross_site": "이 선택은 이 페이지에서 온 것이 아닙니다. 페이지로 돌아가 아이콘을 다시 선택하세요.",
         "windows_title": "상담 창구를 선택하세요",
         "request_body": "양식을 작성하고 다음 상담원을 기다려 주세요.",
         "choose_window": "{name} 선택", "estimate": "고객 1명당 약 {minutes}분",
