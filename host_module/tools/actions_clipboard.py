@@ -11,22 +11,18 @@ sent), so the two clipboards never echo each other. The clipboard is touched on 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData
-from PySide6.QtGui import QClipboard, QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication
 
 from protocol.messages import ClipboardData, ToolRequest, ToolResult
+from ui.clipboard import MAX_CLIPBOARD_BYTES, ClipboardExchange, read_clipboard
 
 if TYPE_CHECKING:
     from host_module.app import HostApp
 
 log = logging.getLogger(__name__)
-TEXT, PNG = "text/plain", "image/png"
-MAX_CLIPBOARD_BYTES = 10 * 1024 * 1024
-PNG_FORMAT: Any = "PNG"  # PySide6 wants str here at run time; its stubs say bytes
 TOO_BIG = "the clipboard holds more than 10 MB, which is more than Ferry exchanges"
 
 
@@ -45,61 +41,13 @@ class ClipboardWanted:
     request_id: int
 
 
-def read_clipboard(clipboard: QClipboard) -> tuple[str, bytes] | None:
-    """The clipboard as (mime, bytes): a picture as PNG, else text; None when it holds neither."""
-    mime = clipboard.mimeData()
-    if mime is None:
-        return None
-    if mime.hasImage():
-        image = clipboard.image()
-        if not image.isNull():
-            return PNG, png_bytes(image)
-    text = mime.text() if mime.hasText() else ""
-    return (TEXT, text.encode("utf-8")) if text else None
-
-
-def png_bytes(image: QImage) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, PNG_FORMAT)
-    return bytes(buffer.data().data())
-
-
-def content_key(mime: str, data: bytes) -> bytes:
-    """What the content is, independent of how a PNG was compressed (for telling echoes apart)."""
-    if mime == PNG:
-        image = QImage.fromData(QByteArray(data), PNG_FORMAT).convertToFormat(QImage.Format.Format_ARGB32)
-        data = f"{image.width()}x{image.height()}".encode() + bytes(image.constBits())
-    return hashlib.sha256(mime.encode() + b"\0" + data).digest()
-
-
-def write_clipboard(clipboard: QClipboard, mime: str, data: bytes) -> bool:
-    """Put ``data`` on the clipboard; False when it is neither UTF-8 text nor a PNG picture."""
-    content = QMimeData()
-    if mime == PNG:
-        image = QImage.fromData(QByteArray(data), PNG_FORMAT)
-        if image.isNull():
-            return False
-        content.setImageData(image)
-    elif mime == TEXT:
-        try:
-            content.setText(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            return False
-    else:
-        return False
-    clipboard.setMimeData(content)
-    return True
-
-
 class HostClipboard:
     """Writes the agent's clipboard here and sends the customer's there, when granted."""
 
     def __init__(self, app: HostApp) -> None:
         self._app = app
         self._clipboard = QGuiApplication.clipboard()
-        self._writing = False
-        self._last_key = b""  # the content last exchanged, either way: not sent again
+        self._exchange = ClipboardExchange(self._clipboard)
         self.received = 0
         self.sent = 0
         app.session.add_handler(ClipboardData, self._on_clipboard_data)
@@ -136,13 +84,7 @@ class HostClipboard:
         assert isinstance(event, ClipboardArrived)
         if self.refusal() is not None:
             return  # the grant went away meanwhile
-        self._writing = True
-        try:
-            written = write_clipboard(self._clipboard, event.mime, event.data)
-        finally:
-            self._writing = False
-        if written:
-            self._last_key = content_key(event.mime, event.data)
+        if self._exchange.write(event.mime, event.data):
             self.received += 1
         else:
             self._app.session.send(ToolResult(0, "clipboard", False, f"the clipboard content ({event.mime[:40]}) "
@@ -162,18 +104,15 @@ class HostClipboard:
         self._app.session.send(ToolResult(event.request_id, "clipboard_get", True, content[0]))
 
     def _on_clipboard_data_changed(self) -> None:
-        policy = self._app.policy
-        if self._writing or not policy.clipboard_auto_sync or self.refusal() is not None:
+        if not self._app.policy.clipboard_auto_sync or self.refusal() is not None:
             return
-        content = read_clipboard(self._clipboard)
-        if content is None or len(content[1]) > MAX_CLIPBOARD_BYTES:
-            return
-        if content_key(*content) != self._last_key:
+        content = self._exchange.new_content()
+        if content is not None:
             self._send(*content)
 
     def _send(self, mime: str, data: bytes) -> None:
         if self._app.session.send(ClipboardData(mime, data)):
-            self._last_key = content_key(mime, data)
+            self._exchange.sent(mime, data)
             self.sent += 1
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 
 from protocol.messages import ClipboardData, ToolResult
 from protocol.session import Role
+from tests.e2e.tool_rig import picture_shown, tool_of, wait_until
 from tests.xvfb import XvfbDisplay, start_xvfb
 from tools.harness import Child, display_env, issue_code, python_module
 from tools.server_process import RunningServer
@@ -37,16 +38,6 @@ from viewer.tools.actions import ViewerActions
 from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:
-    """Process Qt events until ``condition()`` holds (usable outside a qtbot test)."""
-    deadline = timeout * 1000
-    waited = 0
-    while not condition():
-        assert waited < deadline, f"timed out waiting for {what or condition}"
-        QTest.qWait(25)
-        waited += 25
 
 
 @dataclasses.dataclass
@@ -63,9 +54,7 @@ class Remote:
 
     @property
     def actions(self) -> ViewerActions:
-        tool = self.window.tools["actions"]
-        assert isinstance(tool, ViewerActions)
-        return tool
+        return tool_of(self.window.tools, "actions", ViewerActions)
 
     def results(self, tool: str) -> list[ToolResult]:
         return [m for m in self.received if isinstance(m, ToolResult) and m.tool == tool]
@@ -107,7 +96,7 @@ def start_remote(server: RunningServer, display: str, tmp: Path, auto_sync: bool
     window.show()
     session.start()
     remote = Remote(host, window, session, opened_file, received, server, display)
-    wait_until(lambda: window.live and window.view.image is not None, 30, "a live session with a picture")
+    wait_until(lambda: picture_shown(window), 30, "a live session with a picture")
     return remote
 
 

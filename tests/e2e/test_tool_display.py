@@ -9,7 +9,6 @@ another monitor of a screen already shared needs no new consent, and screenshot 
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import time
@@ -22,18 +21,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from host_module.app import HostApp
-from host_module.join import join_by_code
-from host_module.options import HostOptions
 from host_module.tools.display import NOT_ALLOWED, DisplayTool
 from protocol.messages import ControlGrant, FrameAck, PointerButton, VideoFrame, VideoMode
-from tests.e2e.test_host_consent import Recorder, viewer_for
+from tests.e2e.tool_rig import LiveSession, tool_of
 from tests.xvfb import XvfbDisplay, start_xvfb
 from tests.xvfb_monitors import Painter, start_xvfb_monitors
-from tools.harness import issue_code
 from tools.server_process import RunningServer
 from viewer.policy import ViewerPolicy
-from viewer.session import ViewerSession
 from viewer.tools.display import DisplayTools
 from viewer.window import ViewerWindow
 
@@ -42,71 +36,31 @@ MONITOR_2 = (1920, 0, 1280, 720)
 STILL_S = 0.4  # the host's interval between stills, shortened for the test (5 s in use)
 
 
-@dataclasses.dataclass
-class Pair:
-    """A live session: the customer's HostApp and the agent's ViewerWindow, plus the frames received."""
+class Pair(LiveSession):
+    """A live session (tests/e2e/tool_rig.py) with the display tools, plus the frames received."""
 
-    app: HostApp
-    window: ViewerWindow
-    session: ViewerSession
-    events: Recorder
-    frames: list[tuple[float, VideoFrame]]
+    def __init__(self, server: RunningServer, display: str, policy: dict[str, object] | None = None) -> None:
+        super().__init__(server, display, policy=policy, grant_control=True)
+        self.frames: list[tuple[float, VideoFrame]] = []
+        self.session.add_packet_listener(lambda frame: self.frames.append((time.monotonic(), frame)))
 
     @property
     def host_tool(self) -> DisplayTool:
-        tool = self.app.tools["display"]
-        assert isinstance(tool, DisplayTool)
-        return tool
+        return tool_of(self.app.tools, "display", DisplayTool)
 
     @property
     def viewer_tool(self) -> DisplayTools:
-        tool = self.window.tools["display"]
-        assert isinstance(tool, DisplayTools)
-        return tool
+        return tool_of(self.window.tools, "display", DisplayTools)
 
     def frames_since(self, mark: float) -> list[VideoFrame]:
         return [frame for at, frame in list(self.frames) if at >= mark]
 
-    def close(self) -> None:
-        self.session.close()
-        if self.app.ended_reason is None:
-            self.app.end_now("the test is over")
-        self.app.session.close()
-        self.app.bridge.posted.disconnect()
-        self.app.notice.close()
-        self.window.close()
-        _KEEP.append(self)
-
-
-_KEEP: list[object] = []
-
 
 def live_pair(server: RunningServer, display: str, policy: dict[str, object] | None = None) -> Pair:
-    issued = issue_code(server)
-    ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    ticket = dataclasses.replace(ticket, policy={**ticket.policy, **(policy or {})})
-    options = HostOptions(server.url, server.fingerprint, None, None, display, accept=True, grant_control=True,
-                          events_stdout=False, browser=False)
-    app = HostApp(options, ticket, open_url=lambda _url: None, quit_app=lambda: None)
-    events = Recorder()
-    holder: list[ViewerWindow] = []
-
-    def on_event(event: object) -> None:
-        events(event)
-        if holder:
-            holder[0].deliver(event)
-
-    session = viewer_for(server, issued, Recorder())
-    session._on_event = on_event  # before start: the window sees every event
-    window = ViewerWindow(session)
-    holder.append(window)
-    frames: list[tuple[float, VideoFrame]] = []
-    session.add_packet_listener(lambda frame: frames.append((time.monotonic(), frame)))
-    window.resize(1500, 900)
-    window.show()
-    app.start()
-    session.start()
-    return Pair(app, window, session, events, frames)
+    pair = Pair(server, display, policy)
+    pair.window.resize(1500, 900)
+    pair.start()
+    return pair
 
 
 @pytest.fixture(scope="module")

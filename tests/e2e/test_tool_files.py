@@ -5,7 +5,6 @@ host's boxes and file dialog. Files are compared by SHA-256 at their final names
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import time
@@ -16,95 +15,54 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from host_module.app import HostApp
-from host_module.join import join_by_code
-from host_module.options import HostOptions
 from host_module.tools.files import NOT_ALLOWED, NOT_GRANTED, HostFiles
 from protocol.messages import FileAccept, FileAck, FileCancel, FileChunk, FileOffer, PermissionDecision
-from protocol.session import Role
+from tests.e2e.tool_rig import LiveSession, answer_customer, click_button, tool_of, wait_until
 from tests.xvfb import XvfbDisplay, start_xvfb
-from tools.harness import issue_code
 from tools.server_process import RunningServer
 from transport.file_events import TransferState
 from transport.file_names import part_paths
-from transport.link import LinkConfig, relay_url
-from viewer.policy import ViewerPolicy
-from viewer.session import ViewerSession
 from viewer.tools.files import ViewerFiles
 from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
 MB = 1024 * 1024
-_KEEP: list[object] = []
 
 
-@dataclasses.dataclass
-class Live:
-    """One live session: the customer's HostApp and the agent's ViewerWindow, with their files tools."""
+class Live(LiveSession):
+    """One live session (tests/e2e/tool_rig.py) with the files tools; customer and agent folders under
+    ``folder``; ``received`` the file messages and permission answers the agent's window got."""
 
-    app: HostApp
-    window: ViewerWindow
-    session: ViewerSession
-    customer: Path
-    agent: Path
-    received: list[object]
+    def __init__(self, server: RunningServer, display: str, folder: Path,
+                 policy: dict[str, object] | None = None) -> None:
+        self.customer, self.agent = folder / "customer", folder / "agent"
+        self.agent.mkdir(parents=True, exist_ok=True)
+        super().__init__(server, display, policy=policy, same_policy=True,
+                         env={"FERRY_HOST_DOWNLOADS": str(self.customer), "FERRY_VIEWER_DOWNLOADS": str(self.agent)})
+        self.received: list[object] = []
+        for kind in (FileAccept, FileCancel, FileAck, PermissionDecision):
+            self.window.on_message(kind, self.received.append)
 
     @property
     def host_files(self) -> HostFiles:
-        tool = self.app.tools["files"]
-        assert isinstance(tool, HostFiles)
-        return tool
+        return tool_of(self.app.tools, "files", HostFiles)
 
     @property
     def viewer_files(self) -> ViewerFiles:
-        tool = self.window.tools["files"]
-        assert isinstance(tool, ViewerFiles)
-        return tool
+        return tool_of(self.window.tools, "files", ViewerFiles)
 
     def of(self, kind: type) -> list[Any]:
         return [m for m in list(self.received) if isinstance(m, kind)]
 
-    def close(self) -> None:
-        self.session.close()
-        if self.app.ended_reason is None:
-            self.app.end_now("the test is over")
-        self.app.session.close()
-        self.app.bridge.posted.disconnect()
-        self.app.notice.close()
-        self.window.hide()
-        _KEEP.append(self)  # Qt objects stay alive until the process ends: no deletion under a queued event
-
 
 def start_live(server: RunningServer, display: str, folder: Path, policy: dict[str, object] | None = None) -> Live:
     """Join a fresh code with ``policy`` for both ends; customer and agent folders under ``folder``."""
-    issued = issue_code(server)
-    ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    ticket = dataclasses.replace(ticket, policy={**ticket.policy, **(policy or {})})
-    customer, agent = folder / "customer", folder / "agent"
-    agent.mkdir(parents=True, exist_ok=True)
-    options = HostOptions(server=server.url, fingerprint=server.fingerprint, ca_cert=None, code=None,
-                          display=display, accept=True, grant_control=False, events_stdout=False, browser=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FERRY_HOST_DOWNLOADS", str(customer))
-        patch.setenv("FERRY_VIEWER_DOWNLOADS", str(agent))
-        app = HostApp(options, ticket, open_url=lambda _u: True, quit_app=lambda: None)
-        holder: list[ViewerWindow] = []
-        config = LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), issued.token, Role.VIEWER,
-                            bytes.fromhex(issued.secret), server.ssl_context())
-        session = ViewerSession(config, lambda event: holder[0].deliver(event) if holder else None)
-        window = ViewerWindow(session, policy=ViewerPolicy(ticket.policy))
-        holder.append(window)
-    received: list[object] = []
-    for kind in (FileAccept, FileCancel, FileAck, PermissionDecision):
-        window.on_message(kind, received.append)
-    window.show()
-    app.start()
-    session.start()
-    return Live(app, window, session, customer, agent, received)
+    live = Live(server, display, folder, policy)
+    live.start()
+    return live
 
 
 def wait(qtbot: QtBot, condition: Callable[[], object], timeout: float = 30.0) -> None:
@@ -127,21 +85,6 @@ def digest(path: Path) -> str:
     return hasher.hexdigest()
 
 
-def click(box: QMessageBox, text: str) -> None:
-    button = next(b for b in box.buttons() if b.text() == text)
-    assert isinstance(button, QPushButton)
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def answer_customer(live: Live, qtbot: QtBot, text: str) -> str:
-    """Click ``text`` on the customer's permission box; the question it asked."""
-    wait(qtbot, lambda: live.app._boxes)
-    box = live.app._boxes[0]
-    question = box.text()
-    click(box, text)
-    return question
-
-
 @pytest.fixture(scope="module")
 def screen() -> Iterator[XvfbDisplay]:
     display = start_xvfb()
@@ -154,10 +97,7 @@ def shared(server: RunningServer, screen: XvfbDisplay, tmp_path_factory: pytest.
            qapp: QApplication) -> Iterator[Live]:
     """A session whose policy asks the customer (control_consent), shared by the checks that allow files."""
     live = start_live(server, screen.name, tmp_path_factory.mktemp("shared"), {"control_consent": True})
-    deadline = time.monotonic() + 30
-    while not live.window.live and time.monotonic() < deadline:
-        QTest.qWait(20)  # no qtbot in a module fixture: keep the GUI thread running while the session starts
-    assert live.window.live
+    wait_until(lambda: live.window.live, 30, "a live session")  # no qtbot in a module fixture
     yield live
     live.close()
 
@@ -181,7 +121,7 @@ def drop_on_view(window: ViewerWindow, paths: list[Path]) -> bool:
 def test_the_customer_refuses_a_file_and_nothing_arrives(shared: Live, qtbot: QtBot, tmp_path: Path) -> None:
     source = make_file(tmp_path / "unwanted.zip", 200_000)
     assert shared.viewer_files.send_paths([source])
-    assert "unwanted.zip (200.0 KB)" in answer_customer(shared, qtbot, "Refuse")
+    assert "unwanted.zip (200.0 KB)" in answer_customer(qtbot, shared.app, "Refuse")
     wait(qtbot, lambda: shared.of(PermissionDecision))
     assert shared.of(PermissionDecision)[-1].granted is False
     qtbot.wait(300)
@@ -199,7 +139,7 @@ def test_a_file_dropped_on_the_picture_arrives_whole_in_the_customers_downloads(
     source = make_file(tmp_path / "driver setup.exe", 4 * MB + 123)
     assert shared.viewer_files.drop_enabled and shared.window.view.acceptDrops()
     assert drop_on_view(shared.window, [source])
-    assert "driver setup.exe (4.2 MB)" in answer_customer(shared, qtbot, "Allow")
+    assert "driver setup.exe (4.2 MB)" in answer_customer(qtbot, shared.app, "Allow")
     arrived = shared.customer / "driver setup.exe"
     wait(qtbot, lambda: any(u.state is TransferState.DONE for u in shared.viewer_files.updates.values()))
     assert digest(arrived) == digest(source)
@@ -215,7 +155,7 @@ def test_throughput_over_loopback(shared: Live, qtbot: QtBot, tmp_path: Path) ->
     assert shared.viewer_files.send_paths([source])
     wait(qtbot, lambda: shared.app._boxes)
     started = time.monotonic()  # from the customer's answer: hashing, offer, chunks, check, rename
-    answer_customer(shared, qtbot, "Allow")  # every send is asked again
+    answer_customer(qtbot, shared.app, "Allow")  # every send is asked again
     wait(qtbot, lambda: any(u.name == "big.bin" and u.state is TransferState.DONE
                             for u in shared.viewer_files.updates.values()), timeout=60)
     seconds = time.monotonic() - started
@@ -228,7 +168,7 @@ def test_a_customer_file_arrives_at_the_agent_without_overwriting(
     picked = make_file(tmp_path / "error.log", 2 * MB + 7)
     (shared.agent / "error.log").write_bytes(b"the agent's own file")
     shared.viewer_files.ask_to_receive()
-    assert "receive a file" in answer_customer(shared, qtbot, "Allow")
+    assert "receive a file" in answer_customer(qtbot, shared.app, "Allow")
     wait(qtbot, lambda: shared.host_files.picker is not None and shared.host_files.picker.isVisible())
     picker = shared.host_files.picker
     assert picker is not None
@@ -236,7 +176,7 @@ def test_a_customer_file_arrives_at_the_agent_without_overwriting(
     picker.selectFile(picked.name)
     picker.accept()
     wait(qtbot, lambda: shared.viewer_files.boxes)  # the agent already has error.log: keep both?
-    click(shared.viewer_files.boxes[0], "Keep both")
+    click_button(shared.viewer_files.boxes[0], "Keep both")
     wait(qtbot, (shared.agent / "error (1).log").exists)
     assert digest(shared.agent / "error (1).log") == digest(picked)
     assert (shared.agent / "error.log").read_bytes() == b"the agent's own file"

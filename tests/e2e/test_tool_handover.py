@@ -11,7 +11,6 @@ in the viewer; the server's 403 is in tests/integration/test_handover_api.py).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -19,13 +18,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from host_module.app import HostApp
-from host_module.join import join_by_code
-from host_module.options import HostOptions
 from host_module.tools.handover import HandoverTool
 from input_injection.pointer import pointer_reader
 from protocol.events import SessionLive
@@ -33,104 +28,53 @@ from protocol.messages import ControlGrant, HostInfo, PermissionDecision, Pointe
 from protocol.session import Role
 from server.models import SupportSession, User
 from tests.e2e.test_host_consent import Recorder, wait_qt
+from tests.e2e.tool_rig import LiveSession, answer_customer, tool_of
 from tests.integration.push_socket import next_event
-from tests.integration.test_handover_api import Company, handover_server
+from tests.integration.test_handover_api import Company, company_at
 from tests.xvfb import XvfbDisplay
-from tools.harness import issue_code
 from tools.server_process import RunningServer
 from transport.link import LinkConfig, relay_url
-from viewer.policy import ViewerPolicy
 from viewer.session import ENDING_EVENTS, DecodedFrame, ViewerSession
 from viewer.tools.handover import ViewerHandover
-from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
-_KEEP: list[object] = []
 
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
-    with handover_server(tmp_path_factory.mktemp("handover-e2e") / "data") as server:
-        rig = Company(server)
-        try:
-            yield rig
-        finally:
-            rig.close()
+    with company_at(tmp_path_factory.mktemp("handover-e2e") / "data") as rig:
+        yield rig
 
 
-@dataclasses.dataclass
-class Shared:
-    """The customer's HostApp and the inviting agent's window on one live session."""
+class Shared(LiveSession):
+    """The customer's HostApp and the inviting agent's window on one live session (tests/e2e/tool_rig.py)."""
 
-    app: HostApp
-    window: ViewerWindow
-    events: Recorder
-    session_id: str
-    token: str
+    def __init__(self, server: RunningServer, display: str, token: str, policy: dict[str, object] | None,
+                 viewer_policy: dict[str, object] | None) -> None:
+        super().__init__(server, display, policy=policy, viewer_policy=viewer_policy, grant_control=True, token=token)
+        self.session_id = self.issued.session_id
+        self.token = token
 
     @property
     def tool(self) -> ViewerHandover:
-        tool = self.window.tools["handover"]
-        assert isinstance(tool, ViewerHandover)
-        return tool
+        return tool_of(self.window.tools, "handover", ViewerHandover)
 
     @property
     def host_tool(self) -> HandoverTool:
-        tool = self.app.tools["handover"]
-        assert isinstance(tool, HandoverTool)
-        return tool
+        return tool_of(self.app.tools, "handover", HandoverTool)
 
     def results(self) -> list[dict[str, Any]]:
         return [json.loads(e.body) for e in list(self.events.events) if isinstance(e, ToolResult)
                 and e.tool == "handover"]
 
-    def close(self) -> None:
-        self.window.session.close()
-        if self.app.ended_reason is None:
-            self.app.end_now("the test is over")
-        self.app.session.close()
-        self.app.bridge.posted.disconnect()
-        self.app.notice.close()
-        self.window.hide()
-        _KEEP.append(self)
-
 
 def share_session(qtbot: QtBot, server: RunningServer, display: str, token: str, *,
                   policy: dict[str, object] | None = None, viewer_policy: dict[str, object] | None = None) -> Shared:
-    issued = issue_code(server, token)
-    ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    ticket = dataclasses.replace(ticket, policy={**ticket.policy, **(policy or {})})
-    options = HostOptions(server=server.url, fingerprint=server.fingerprint, ca_cert=None, code=None,  # type: ignore[call-arg]
-                          display=display, accept=True, grant_control=True, events_stdout=False, browser=False)
-    app = HostApp(options, ticket, open_url=lambda _url: None, quit_app=lambda: None)
-    events = Recorder()
-    holder: list[ViewerWindow] = []
-
-    def on_event(event: object) -> None:
-        events(event)
-        if holder:
-            holder[0].deliver(event)
-    session = ViewerSession(LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), token, Role.VIEWER,
-                                       bytes.fromhex(issued.secret), server.ssl_context()), on_event)
-    window = ViewerWindow(session, policy=ViewerPolicy(viewer_policy))
-    holder.append(window)
-    shared = Shared(app, window, events, issued.session_id, token)
-    app.start()
-    session.start()
-    wait_qt(qtbot, lambda: events.count(DecodedFrame) and window.live)
-    shared.tool.connect_server(server.url, issued.session_id, token, server.ssl_context())
+    shared = Shared(server, display, token, policy, viewer_policy)
+    shared.start(show=False)
+    wait_qt(qtbot, lambda: shared.events.count(DecodedFrame) and shared.window.live)
+    shared.tool.connect_server(server.url, shared.session_id, token, server.ssl_context())
     return shared
-
-
-def answer_box(qtbot: QtBot, app: HostApp, text: str) -> str:
-    """Click ``text`` on the customer's open box; the box's question."""
-    wait_qt(qtbot, lambda: app._boxes)
-    box: QMessageBox = app._boxes[0]
-    question = box.text()
-    found = next(b for b in box.buttons() if b.text() == text)
-    assert isinstance(found, QPushButton)
-    QTest.mouseClick(found, Qt.MouseButton.LeftButton)
-    return question
 
 
 def choose(qtbot: QtBot, shared: Shared, login_id: str) -> None:
@@ -172,7 +116,7 @@ def test_a_colleague_watches_the_customers_screen_while_the_agent_keeps_control(
         shared.window.session.request_control()
         wait_qt(qtbot, lambda: shared.events.count(ControlGrant) and shared.events.count(HostInfo))
         choose(qtbot, shared, "bo")
-        question = answer_box(qtbot, shared.app, "Allow")
+        question = answer_customer(qtbot, shared.app, "Allow")
         assert "Agent bo (bo)" in question  # the customer is told whom they let watch
         watcher = watcher_viewer(qtbot, company, "bo", watcher_token, watched)
         wait_qt(qtbot, lambda: watched.count(DecodedFrame) >= 1)
@@ -204,7 +148,7 @@ def test_share_is_refused_without_the_customers_yes(company: Company, xvfb: Xvfb
     shared = share_session(qtbot, company.server, xvfb.name, inviter)
     try:
         choose(qtbot, shared, "di")
-        answer_box(qtbot, shared.app, "Refuse")
+        answer_customer(qtbot, shared.app, "Refuse")
         wait_qt(qtbot, lambda: any(isinstance(e, PermissionDecision) and not e.granted
                                    for e in list(shared.events.events)))
         qtbot.wait(300)

@@ -10,10 +10,8 @@ pointer moves are real XTEST input.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -27,22 +25,15 @@ from Xlib.display import Display
 from Xlib.ext import xtest
 
 from capture.screen import ScreenGrabber
-from host_module.app import HostApp
-from host_module.join import join_by_code
-from host_module.options import HostOptions
 from host_module.tools.overlay import OverlayTool
 from host_module.tools.overlay_window import LASER_COLOUR, LASER_RADIUS
 from protocol.messages import SharingState, ToolResult
-from protocol.session import Role
+from tests.e2e.tool_rig import LiveSession, tool_of, wait_until
 from tests.xvfb import XvfbDisplay
-from tools.harness import Child, display_env, issue_code, python_module
+from tools.harness import Child, display_env, python_module
 from tools.server_process import RunningServer
-from transport.link import LinkConfig, relay_url
-from viewer.policy import ViewerPolicy
-from viewer.session import ViewerSession
 from viewer.tools.overlay import OverlayTools
 from viewer.tools.overlay_layer import TRAIL_COLOUR, view_position
-from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
 
@@ -53,28 +44,27 @@ LASER = (LASER_COLOUR.red(), LASER_COLOUR.green(), LASER_COLOUR.blue())
 Rgb = tuple[int, int, int]
 
 
-@dataclasses.dataclass
-class Live:
-    """One live session: the customer's HostApp and probe window, the agent's viewer window."""
+class Live(LiveSession):
+    """One live session (tests/e2e/tool_rig.py) with the overlay tools, and the customer's probe window."""
 
-    app: HostApp
-    window: ViewerWindow
-    session: ViewerSession
-    probe: Child
-    display: str
-    messages: list[object]
+    def __init__(self, server: RunningServer, display: str, policy: dict[str, object] | None = None) -> None:
+        self.probe = Child("probe", python_module("tests.apps.probe_window"), env=display_env(display), stdin=True)
+        self.probe.wait_event("ready", timeout=30)
+        self.display = display
+        super().__init__(server, display, policy=policy, viewer_policy={"mouse_trace": True}, grant_control=True)
+
+    @property
+    def messages(self) -> list[object]:
+        """Every event of the agent's session so far."""
+        return list(self.events.events)
 
     @property
     def host_tool(self) -> OverlayTool:
-        tool = self.app.tools["overlay"]
-        assert isinstance(tool, OverlayTool)
-        return tool
+        return tool_of(self.app.tools, "overlay", OverlayTool)
 
     @property
     def tool(self) -> OverlayTools:
-        tool = self.window.tools["overlay"]
-        assert isinstance(tool, OverlayTools)
-        return tool
+        return tool_of(self.window.tools, "overlay", OverlayTools)
 
     def screen(self) -> np.ndarray:
         with ScreenGrabber(self.display) as grabber:
@@ -85,18 +75,8 @@ class Live:
         return [(r["x"], r["y"]) for r in records if r.get("event") == "pressed"]
 
     def close(self) -> None:
-        self.session.close()
-        if self.app.ended_reason is None:
-            self.app.end_now("the test is over")
-        self.app.session.close()
-        self.app.bridge.posted.disconnect()
-        self.app.notice.close()
-        self.window.close()
+        super().close()
         self.probe.stop()
-        _KEEP.append(self)  # Qt objects live until the process ends: none is deleted under a queued event
-
-
-_KEEP: list[object] = []
 
 
 def pixel(shot: np.ndarray, x: int, y: int) -> Rgb:
@@ -106,15 +86,6 @@ def pixel(shot: np.ndarray, x: int, y: int) -> Rgb:
 
 def near(colour: Rgb, target: Rgb, tolerance: int = 12) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour, target, strict=True))
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 20.0) -> None:
-    """Keep the GUI thread running until ``condition`` holds (for the module fixture, which has no qtbot)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the session did not get ready in time"
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def xtest_input(display: str, x: int, y: int, click: bool = False) -> None:
@@ -131,35 +102,13 @@ def xtest_input(display: str, x: int, y: int, click: bool = False) -> None:
 
 
 def start_live(server: RunningServer, display: str, policy: dict[str, object] | None = None) -> Live:
-    probe = Child("probe", python_module("tests.apps.probe_window"), env=display_env(display), stdin=True)
-    probe.wait_event("ready", timeout=30)
-    issued = issue_code(server)
-    ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    ticket = dataclasses.replace(ticket, policy={**ticket.policy, **(policy or {})})
-    options = HostOptions(server=server.url, fingerprint=server.fingerprint, ca_cert=None, code=None,
-                          display=display, accept=True, grant_control=True, events_stdout=False, browser=False)
-    app = HostApp(options, ticket, open_url=lambda _url: True, quit_app=lambda: None)
-    messages: list[object] = []
-    holder: list[ViewerWindow] = []
-
-    def on_event(event: object) -> None:
-        messages.append(event)
-        if holder:
-            holder[0].deliver(event)
-
-    config = LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), issued.token, Role.VIEWER,
-                        bytes.fromhex(issued.secret), server.ssl_context())
-    session = ViewerSession(config, on_event)
-    window = ViewerWindow(session, policy=ViewerPolicy({"mouse_trace": True}))
-    holder.append(window)
-    window.setGeometry(1000, 450, 900, 600)
-    window.show()
-    app.start()
-    session.start()
-    live = Live(app, window, session, probe, display, messages)
-    wait_for(lambda: window.live and window.view.image is not None and live.host_tool._area is not None)
-    window.request_control_action.trigger()
-    wait_for(lambda: window.view.input_enabled)  # control granted: only the pen's filter keeps input back
+    live = Live(server, display, policy)
+    live.window.setGeometry(1000, 450, 900, 600)
+    live.start()
+    live.wait_for_picture()
+    wait_until(lambda: live.host_tool._area is not None, 20, "the overlay's area")
+    live.window.request_control_action.trigger()
+    wait_until(lambda: live.window.view.input_enabled)  # control granted: only the pen's filter keeps input back
     return live
 
 

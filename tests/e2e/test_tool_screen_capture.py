@@ -17,88 +17,42 @@ from typing import Any
 import av
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from host_module.app import HostApp
-from host_module.join import join_by_code
-from host_module.options import HostOptions
-from protocol.session import Role
+from tests.e2e.tool_rig import LiveSession, answer_customer
 from tests.unit.test_viewer_window_modes import ensure_capture_tools
 from tests.xvfb import XvfbDisplay, start_xvfb
-from tools.harness import Child, display_env, issue_code, python_module
+from tools.harness import Child, display_env, python_module
 from tools.server_process import RunningServer
-from transport.link import LinkConfig, relay_url
-from viewer.policy import ViewerPolicy
-from viewer.session import ViewerSession
 from viewer.tools.capture_tools import CaptureTools
 from viewer.window import ViewerWindow
 
 pytestmark = pytest.mark.e2e
-_KEEP: list[object] = []  # Qt objects stay alive until the process ends: no deletion under a queued event
 
 
-@dataclasses.dataclass
-class LiveWindow:
-    """An in-process HostApp on the customer's display and a real ViewerWindow of the same session."""
+class LiveWindow(LiveSession):
+    """A live session (tests/e2e/tool_rig.py) whose agent's window has its capture tools."""
 
-    app: HostApp
-    window: ViewerWindow
-    session: ViewerSession
-    tools: CaptureTools
-
-    def close(self) -> None:
-        self.session.close()
-        if self.app.ended_reason is None:
-            self.app.end_now("the test is over")
-        self.app.session.close()
-        self.app.bridge.posted.disconnect()
-        self.app.notice.close()
-        self.window.close()
-        _KEEP.append(self)
+    def __init__(self, server: RunningServer, display: str, host_policy: dict[str, object],
+                 viewer_options: dict[str, object], **options: object) -> None:
+        super().__init__(server, display, policy=host_policy, viewer_policy=viewer_options,
+                         host_options={"browser": True, **options})
+        self.tools: CaptureTools = ensure_capture_tools(self.window)
 
 
 def open_live_window(server: RunningServer, display: str, host_policy: dict[str, object],
                      viewer_options: dict[str, object], **options: object) -> LiveWindow:
     """Join a fresh code with ``host_policy`` on the customer's side and open the agent's window on it."""
-    issued = issue_code(server)
-    ticket = join_by_code(server.url, issued.code, server.fingerprint, None)
-    ticket = dataclasses.replace(ticket, policy={**ticket.policy, **host_policy})
-    settings: dict[str, object] = {"server": server.url, "fingerprint": server.fingerprint, "ca_cert": None,
-                                   "code": None, "display": display, "accept": True, "grant_control": False,
-                                   "events_stdout": False, "browser": True, **options}
-    app = HostApp(HostOptions(**settings), ticket, open_url=lambda _url: None,  # type: ignore[arg-type]
-                  quit_app=lambda: None)
-    holder: list[ViewerWindow] = []
-    config = LinkConfig(relay_url(server.url, issued.session_id, Role.VIEWER), issued.token, Role.VIEWER,
-                        bytes.fromhex(issued.secret), server.ssl_context())
-    session = ViewerSession(config, lambda event: holder[0].deliver(event) if holder else None)
-    window = ViewerWindow(session, policy=ViewerPolicy(viewer_options))
-    holder.append(window)
-    tools = ensure_capture_tools(window)
-    window.move(0, 0)
-    window.resize(1000, 700)
-    app.start()
-    window.show()
-    session.start()
-    return LiveWindow(app, window, session, tools)
+    live = LiveWindow(server, display, host_policy, viewer_options, **options)
+    live.window.move(0, 0)
+    live.window.resize(1000, 700)
+    live.start()
+    return live
 
 
 def wait_live(qtbot: QtBot, live: LiveWindow) -> None:
     qtbot.waitUntil(lambda: live.window.live and live.window.view.pixels is not None, timeout=30000)
-
-
-def answer(qtbot: QtBot, app: HostApp, choice: str) -> str:
-    """Click ``choice`` (Allow / Refuse) in the customer's permission box; the box's text."""
-    qtbot.waitUntil(lambda: bool(app._boxes), timeout=10000)
-    box: QMessageBox = app._boxes[0]
-    text = box.text()
-    button = next(b for b in box.buttons() if b.text() == choice)
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    return text
 
 
 def png_pixels(path: Path) -> np.ndarray:
@@ -156,7 +110,7 @@ def test_a_screen_save_the_customer_refuses_writes_nothing(module: Module, qtbot
     wait_live(qtbot, live)
     assert live.tools.screen_save.folder == module.pictures
     live.tools.screen_save.action.trigger()
-    text = answer(qtbot, live.app, "Refuse")
+    text = answer_customer(qtbot, live.app, "Refuse")
     assert "save a picture of your screen" in text
     qtbot.waitUntil(lambda: "not saved" in status(live.window)(), timeout=10000)
     assert list(module.pictures.iterdir()) == []
@@ -179,7 +133,7 @@ def test_a_screen_save_is_the_customers_screen_with_the_blinded_area_black(modul
         assert pixels is not None
         expected = pixels[..., 2::-1].copy()  # the frame shown when the agent asks: the one saved
         live.tools.screen_save.action.trigger()
-        answer(qtbot, live.app, "Allow")
+        answer_customer(qtbot, live.app, "Allow")
         qtbot.waitUntil(lambda: bool(live.tools.screen_save.files), timeout=10000)
     finally:
         live.app.blinder_set.remove(blinder)
@@ -201,7 +155,7 @@ def test_a_recording_the_customer_refuses_writes_nothing(module: Module, qtbot: 
     tool = live.tools.recording
     tool.action.trigger()
     assert tool.action.isChecked() and tool.asking
-    text = answer(qtbot, live.app, "Refuse")
+    text = answer_customer(qtbot, live.app, "Refuse")
     assert "record this session" in text
     qtbot.waitUntil(lambda: not tool.asking, timeout=10000)
     assert not tool.action.isChecked() and tool.recording is None
@@ -214,7 +168,7 @@ def test_a_recording_is_an_mp4_of_the_received_packets(module: Module, qtbot: Qt
     wait_live(qtbot, live)
     tool = live.tools.recording
     tool.action.trigger()
-    answer(qtbot, live.app, "Allow")
+    answer_customer(qtbot, live.app, "Allow")
     qtbot.waitUntil(lambda: tool.recording is not None and tool.recording.frames_written >= 1, timeout=10000)
     recording = tool.recording
     assert recording is not None and recording.part_path is not None and recording.part_path.exists()
@@ -246,7 +200,7 @@ def test_the_sessions_end_finishes_a_recording_under_way(module: Module, qtbot: 
     tool = live.tools.recording
     before = len(tool.files)
     tool.action.trigger()
-    answer(qtbot, live.app, "Allow")
+    answer_customer(qtbot, live.app, "Allow")
     qtbot.waitUntil(lambda: tool.recording is not None and tool.recording.frames_written >= 1, timeout=10000)
     live.app.end_now("ended by the customer")
     qtbot.waitUntil(lambda: len(tool.files) == before + 1, timeout=10000)

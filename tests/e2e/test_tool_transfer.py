@@ -37,9 +37,10 @@ from protocol.messages import (
 from protocol.session import Role
 from server.models import SupportSession, User
 from tests.e2e.test_host_consent import Recorder, wait_qt
-from tests.e2e.test_tool_handover import Shared, answer_box, share_session
+from tests.e2e.test_tool_handover import Shared, share_session
+from tests.e2e.tool_rig import answer_customer
 from tests.integration.push_socket import next_event
-from tests.integration.test_handover_api import Company, handover_server
+from tests.integration.test_handover_api import Company, company_at
 from tests.xvfb import XvfbDisplay
 from tools.harness import Child
 from transport.link import LinkConfig, relay_url
@@ -50,12 +51,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
-    with handover_server(tmp_path_factory.mktemp("transfer-e2e") / "data") as server:
-        rig = Company(server)
-        try:
-            yield rig
-        finally:
-            rig.close()
+    with company_at(tmp_path_factory.mktemp("transfer-e2e") / "data") as rig:
+        yield rig
 
 
 def choose(qtbot: QtBot, shared: Shared, login_id: str) -> None:
@@ -128,7 +125,7 @@ def test_the_new_agent_takes_over_and_the_old_one_reaches_nothing(
         shared.window.session.send(PointerMove(111, 222))
         wait_qt(qtbot, lambda: tuple(read_pointer()) == (111, 222), timeout=10)
         choose(qtbot, shared, "tobi")
-        question = answer_box(qtbot, shared.app, "Allow")
+        question = answer_customer(qtbot, shared.app, "Allow")
         assert "hand this session over to Agent tobi (tobi)" in question
         viewer = take_over(qtbot, company, "tobi", new_token, new_events)
         wait_qt(qtbot, lambda: new_events.count(DecodedFrame) >= 1)
@@ -154,7 +151,7 @@ def test_the_new_agent_takes_over_and_the_old_one_reaches_nothing(
         wait_qt(qtbot, lambda: new_events.count(DecodedFrame) > frames_before)
         assert shared.app.session.pump is old_session.pump
         viewer.send(PermissionRequest(7, "system_info", ""))
-        question = answer_box(qtbot, shared.app, "Refuse")
+        question = answer_customer(qtbot, shared.app, "Refuse")
         assert question.startswith("Agent tobi (tobi) wants")  # the customer's boxes name the new agent
     finally:
         if viewer is not None:
@@ -171,7 +168,7 @@ def test_transfer_is_refused_without_the_customers_yes_and_fails_when_the_agent_
     try:
         session = shared.app.session
         choose(qtbot, shared, "vic")
-        answer_box(qtbot, shared.app, "Refuse")
+        answer_customer(qtbot, shared.app, "Refuse")
         wait_qt(qtbot, lambda: any(isinstance(e, PermissionDecision) and not e.granted
                                    for e in list(shared.events.events)))
         assert company.db.run(lambda db: db.scalars(select(SupportSession.id).join(
@@ -184,7 +181,7 @@ def test_transfer_is_refused_without_the_customers_yes_and_fails_when_the_agent_
         assert state == "refused" and "has not agreed to hand the session over to Agent vic (vic)" in reason
         assert shared.app.session is session and session.live  # nothing changed
         choose(qtbot, shared, "vic")  # again: the customer agrees, but the colleague declines
-        answer_box(qtbot, shared.app, "Allow")
+        answer_customer(qtbot, shared.app, "Allow")
         handover_id = invitation(qtbot, company, "vic")["handover_id"]
         assert company.call("POST", f"/api/v1/handover/{handover_id}/decline", new_token).status_code == 204
         wait_qt(qtbot, lambda: any(s == "failed" for s, _r in handover_states(shared)))

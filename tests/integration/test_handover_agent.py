@@ -18,7 +18,7 @@ from agent.config import TlsConfig
 from agent.handover import HandoverDesk
 from agent.launcher import ViewerRequest
 from agent.push import PushEvent, PushListener
-from tests.integration.test_handover_api import PASSWORD, Company, handover_server
+from tests.integration.test_handover_api import PASSWORD, Company, company_at
 from ui.bridge import EventBridge
 
 pytestmark = pytest.mark.integration
@@ -26,12 +26,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
-    with handover_server(tmp_path_factory.mktemp("handover-agent") / "data") as server:
-        rig = Company(server)
-        try:
-            yield rig
-        finally:
-            rig.close()
+    with company_at(tmp_path_factory.mktemp("handover-agent") / "data") as rig:
+        yield rig
 
 
 class AgentApp:
@@ -58,6 +54,11 @@ class AgentApp:
         else:
             self.connected = bool(getattr(event, "connected", False))
 
+    def connect(self, qtbot: QtBot) -> None:
+        """Start listening for pushes and wait until the server's socket is open."""
+        self.listener.start()
+        qtbot.waitUntil(lambda: self.connected, timeout=10000)
+
     def close(self) -> None:
         self.listener.stop()
         self.runner.wait()
@@ -83,8 +84,7 @@ def test_accepting_starts_a_viewer_for_the_child_session(company: Company, qtbot
     company.agent("max")
     app = AgentApp(company, "max")
     try:
-        app.listener.start()
-        qtbot.waitUntil(lambda: app.connected, timeout=10000)
+        app.connect(qtbot)
         handover_id, box = invited_box(qtbot, company, inviter, app, "share")
         assert "Agent lea" in box.text() and "CUSTOMER-PC" in box.text() and "watch" in box.text()
         click(box, "Accept")
@@ -104,8 +104,7 @@ def test_declining_ends_the_child_and_the_inviter_is_told(company: Company, qtbo
     company.agent("ola")
     app = AgentApp(company, "ola")
     try:
-        app.listener.start()
-        qtbot.waitUntil(lambda: app.connected, timeout=10000)
+        app.connect(qtbot)
         handover_id, box = invited_box(qtbot, company, inviter, app, "transfer")
         assert "hand you" in box.text()
         click(box, "Decline")

@@ -144,14 +144,21 @@ class Company:
         self.db.dispose()
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
-    with handover_server(tmp_path_factory.mktemp("handover") / "data") as server:
+@contextlib.contextmanager
+def company_at(data_dir: Path) -> Iterator[Company]:
+    """A server with the handover routes on ``data_dir`` and the Company rig on it; both closed at the end."""
+    with handover_server(data_dir) as server:
         rig = Company(server)
         try:
             yield rig
         finally:
             rig.close()
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
+    with company_at(tmp_path_factory.mktemp("handover") / "data") as rig:
+        yield rig
 
 
 def invite(company: Company, token: str, session_id: str, kind: str, login_id: str) -> Any:

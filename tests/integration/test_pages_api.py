@@ -16,8 +16,8 @@ import pytest
 
 from server.models import User
 from server.pages.reservations import purge_company
-from tests.integration.push_socket import open_pushes
 from tests.integration.pages_rig import PagesRig, pages_rig
+from tests.integration.push_socket import open_pushes
 
 pytestmark = pytest.mark.integration
 

@@ -117,6 +117,18 @@ def send_and_accept(pair: Pair, source: Path, replace: bool = False) -> int:
     return transfer_id
 
 
+def send_partway(pair: Pair, source: Path, rounds: int) -> int:
+    """Offer ``source``, accept it and let both workers take ``rounds`` steps each: a transfer under way."""
+    transfer_id = pair.viewer.engine.new_id()
+    pair.viewer.engine.send_file(transfer_id, source)
+    pair.run()
+    pair.host.engine.accept(transfer_id)
+    for _ in range(rounds):
+        pair.viewer.worker.run_one()
+        pair.host.worker.run_one()
+    return transfer_id
+
+
 def test_a_file_arrives_whole_in_chunks_within_the_window(folders: tuple[Path, Path]) -> None:
     agent, customer = folders
     source = make_file(agent / "report.pdf", 300_001)
@@ -210,13 +222,7 @@ def test_cancel_by_the_receiver_mid_way_leaves_nothing(folders: tuple[Path, Path
     agent, customer = folders
     source = make_file(agent / "movie.mp4", 500_000)
     pair = Pair(agent, customer)
-    transfer_id = pair.viewer.engine.new_id()
-    pair.viewer.engine.send_file(transfer_id, source)
-    pair.run()
-    pair.host.engine.accept(transfer_id)
-    for _ in range(12):  # part of the way
-        pair.viewer.worker.run_one()
-        pair.host.worker.run_one()
+    transfer_id = send_partway(pair, source, 12)
     assert 0 < pair.host.last(transfer_id).done < 500_000 or any(isinstance(m, FileAck) for m in pair.host.sent)
     pair.host.engine.cancel(transfer_id, "cancelled by the customer")
     pair.run()
@@ -230,13 +236,8 @@ def test_cancel_by_the_sender_leaves_nothing(folders: tuple[Path, Path]) -> None
     agent, customer = folders
     source = make_file(agent / "x.bin", 300_000)
     pair = Pair(agent, customer)
-    transfer_id = pair.viewer.engine.new_id()
-    pair.viewer.engine.send_file(transfer_id, source)
-    pair.run()
-    pair.host.engine.accept(transfer_id)
-    for _ in range(6):
-        pair.host.worker.run_one()
-        pair.viewer.worker.run_one()
+    transfer_id = send_partway(pair, source, 6)
+    assert pair.host.last(transfer_id).state is TransferState.RUNNING  # under way when the sender cancels
     pair.viewer.engine.cancel(transfer_id)
     pair.run()
     assert pair.host.last(transfer_id).state is TransferState.CANCELLED

@@ -16,12 +16,11 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from host_module import system_facts
-from host_module.tools import actions_clipboard as host_clipboard
 from host_module.tools.actions import _process_end_argument
 from host_module.tools.actions_ledger import PermissionLedger, watch_answers
 from input_injection import secure_attention
 from input_injection.secure_attention import SecureAttentionUnavailableError, send_secure_attention
-from viewer.tools import actions_clipboard as viewer_clipboard
+from ui.clipboard import PNG_FORMAT, ClipboardExchange, content_key, read_clipboard, write_clipboard
 from viewer.tools.actions_dialogs import ProcessDialog, SystemInfoDialog, UrlDialog, valid_web_address
 
 
@@ -146,31 +145,40 @@ def test_end_process_ends_exactly_that_process() -> None:
 def png(image: QImage, quality: int) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, host_clipboard.PNG_FORMAT, quality)
+    image.save(buffer, PNG_FORMAT, quality)
     return bytes(buffer.data().data())
 
 
-@pytest.mark.parametrize("module", [host_clipboard, viewer_clipboard])
-def test_a_picture_is_the_same_content_however_it_was_compressed(qapp: object, module: object) -> None:
+def test_a_picture_is_the_same_content_however_it_was_compressed(qapp: object) -> None:
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor(10, 200, 30))
     fast, small = png(image, 100), png(image, 0)
     assert fast != small
-    key = module.content_key  # type: ignore[attr-defined]
-    assert key("image/png", fast) == key("image/png", small)
-    assert key("text/plain", b"a") != key("text/plain", b"b")
+    assert content_key("image/png", fast) == content_key("image/png", small)
+    assert content_key("text/plain", b"a") != content_key("text/plain", b"b")
 
 
-@pytest.mark.parametrize("module", [host_clipboard, viewer_clipboard])
-def test_only_text_and_pictures_are_written_to_the_clipboard(qapp: object, module: object) -> None:
+def test_only_text_and_pictures_are_written_to_the_clipboard(qapp: object) -> None:
     clipboard = QGuiApplication.clipboard()
-    write, read = module.write_clipboard, module.read_clipboard  # type: ignore[attr-defined]
+    write, read = write_clipboard, read_clipboard
     assert write(clipboard, "text/plain", "안녕 clipboard".encode()) is True
     assert read(clipboard) == ("text/plain", "안녕 clipboard".encode())
     assert write(clipboard, "text/html", b"<b>x</b>") is False
     assert write(clipboard, "text/plain", b"\xff\xfe") is False
     assert write(clipboard, "image/png", b"not a png") is False
     assert clipboard.text() == "안녕 clipboard"
+
+
+def test_what_was_exchanged_is_not_offered_again(qapp: object) -> None:
+    clipboard = QGuiApplication.clipboard()
+    exchange = ClipboardExchange(clipboard)
+    assert exchange.write("text/plain", b"from the other side")
+    assert exchange.new_content() is None  # what arrived is not sent back
+    clipboard.setText("my own copy")
+    assert exchange.new_content() == ("text/plain", b"my own copy")
+    exchange.sent("text/plain", b"my own copy")
+    assert exchange.new_content() is None
+    assert not exchange.write("text/html", b"<b>x</b>") and clipboard.text() == "my own copy"
 
 
 def test_the_url_dialog_sends_only_web_addresses(qtbot: QtBot) -> None:

@@ -11,64 +11,17 @@ The host enforces all of this too.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QObject
-from PySide6.QtGui import QClipboard, QGuiApplication, QImage
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication
 
 from protocol.messages import ClipboardData, PermissionDecision, ToolRequest, ToolResult
+from ui.clipboard import MAX_CLIPBOARD_BYTES, ClipboardExchange, read_clipboard
 
 if TYPE_CHECKING:
     from viewer.window import ViewerWindow
-
-TEXT, PNG = "text/plain", "image/png"
-MAX_CLIPBOARD_BYTES = 10 * 1024 * 1024
-PNG_FORMAT: Any = "PNG"  # PySide6 wants str here at run time; its stubs say bytes
-
-
-def read_clipboard(clipboard: QClipboard) -> tuple[str, bytes] | None:
-    """The clipboard as (mime, bytes): a picture as PNG, else text; None when it holds neither."""
-    mime = clipboard.mimeData()
-    if mime is None:
-        return None
-    if mime.hasImage():
-        image = clipboard.image()
-        if not image.isNull():
-            buffer = QBuffer()
-            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, PNG_FORMAT)
-            return PNG, bytes(buffer.data().data())
-    text = mime.text() if mime.hasText() else ""
-    return (TEXT, text.encode("utf-8")) if text else None
-
-
-def content_key(mime: str, data: bytes) -> bytes:
-    """What the content is, independent of how a PNG was compressed (for telling echoes apart)."""
-    if mime == PNG:
-        image = QImage.fromData(QByteArray(data), PNG_FORMAT).convertToFormat(QImage.Format.Format_ARGB32)
-        data = f"{image.width()}x{image.height()}".encode() + bytes(image.constBits())
-    return hashlib.sha256(mime.encode() + b"\0" + data).digest()
-
-
-def write_clipboard(clipboard: QClipboard, mime: str, data: bytes) -> bool:
-    """Put ``data`` on the clipboard; False when it is neither UTF-8 text nor a PNG picture."""
-    content = QMimeData()
-    if mime == PNG:
-        image = QImage.fromData(QByteArray(data), PNG_FORMAT)
-        if image.isNull():
-            return False
-        content.setImageData(image)
-    elif mime == TEXT:
-        try:
-            content.setText(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            return False
-    else:
-        return False
-    clipboard.setMimeData(content)
-    return True
 
 
 class ViewerClipboard(QObject):
@@ -81,8 +34,7 @@ class ViewerClipboard(QObject):
         self.granted = False
         self._asking = False
         self._after_grant: list[Callable[[], None]] = []
-        self._writing = False
-        self._last_key = b""
+        self._exchange = ClipboardExchange(self._clipboard)
         self.auto = window.policy.allows("clipboard", "clipboard_auto_sync")
         window.on_message(ClipboardData, self._on_clipboard_data)
         window.on_message(ToolResult, self._on_tool_result)
@@ -136,7 +88,7 @@ class ViewerClipboard(QObject):
 
     def _send(self, mime: str, data: bytes) -> None:
         self._window.session.send(ClipboardData(mime, data))
-        self._last_key = content_key(mime, data)
+        self._exchange.sent(mime, data)
 
     def _on_clipboard_data(self, message: ClipboardData) -> None:
         if not self._window.policy.allows("clipboard"):
@@ -144,13 +96,7 @@ class ViewerClipboard(QObject):
         if len(message.data) > MAX_CLIPBOARD_BYTES:
             self._window.show_status(self.tr("The customer's clipboard holds more than 10 MB; it was not taken."))
             return
-        self._writing = True
-        try:
-            written = write_clipboard(self._clipboard, message.mime, message.data)
-        finally:
-            self._writing = False
-        if written:
-            self._last_key = content_key(message.mime, message.data)
+        if self._exchange.write(message.mime, message.data):
             self._window.show_status(self.tr("The customer's clipboard is now on your clipboard."))
 
     def _on_tool_result(self, result: ToolResult) -> None:
@@ -158,12 +104,10 @@ class ViewerClipboard(QObject):
             self._window.show_status(self.tr("Clipboard: {reason}").format(reason=result.body))
 
     def _on_clipboard_data_changed(self) -> None:
-        if self._writing or not self.auto or not self.granted or not self._window.live:
+        if not self.auto or not self.granted or not self._window.live:
             return
-        content = read_clipboard(self._clipboard)
-        if content is None or len(content[1]) > MAX_CLIPBOARD_BYTES:
-            return
-        if content_key(*content) != self._last_key:
+        content = self._exchange.new_content()
+        if content is not None:
             self._send(*content)
 
     def close(self) -> None:
