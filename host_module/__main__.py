@@ -52,8 +52,9 @@ def _run(argv: Sequence[str], cleanup: Cleanup) -> int:
     keep_frame_buffers_resident()
 
     import resources
-    from host_module.app import HostApp, obtain_ticket
+    from host_module.app import HostApp
     from host_module.policy import HostPolicy
+    from host_module.startup import obtain_ticket
     from input_injection.errors import InjectionError
     from transport.tls import TlsError
     from ui.gc_guard import GuiThreadCollector

@@ -31,16 +31,13 @@ from capture.windows import open_windows
 from host_module.blinder_editor import BlinderController
 from host_module.customer_watch import CustomerPointerWatch
 from host_module.dialogs import (
-    CodeDialog,
-    PasswordDialog,
     consent_box,
     control_box,
     customer_reason,
     permission_box,
 )
 from host_module.end_pages import OpenUrl, open_end_pages, open_in_browser
-from host_module.errors import HostError, JoinError
-from host_module.join import JoinTicket, join_by_code, valid_password
+from host_module.join import JoinTicket
 from host_module.notice import NoticeWindow
 from host_module.options import HostOptions
 from host_module.permissions import GrantLog, PermissionAsked, customer_log_path
@@ -48,6 +45,7 @@ from host_module.policy import AGENT_RECORDING, HostPolicy
 from host_module.record_poster import RecordPoster, server_post
 from host_module.recording import RecordingController
 from host_module.session import ENDING_EVENTS, ConsentNeeded, ControlAsked, ControlState, HostSession
+from host_module.startup import obtain_password
 from host_module.tools import install_tools
 from input_injection.injector import PynputInjector
 from input_injection.pointer import pointer_reader
@@ -64,25 +62,6 @@ def emit_json(enabled: bool, record: dict[str, object]) -> None:
     if enabled:
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
-
-
-class PasswordMissingError(HostError):
-    """The customer did not type the session password."""
-
-
-def obtain_password(options: HostOptions, agent_name: str) -> str:
-    """The session password: FERRY_SESSION_PASSWORD (tests, scripts) or the customer types it."""
-    if options.session_password is not None:
-        if not valid_password(options.session_password):
-            raise PasswordMissingError(QApplication.translate(
-                "HostErrors", "The session password has exactly 4 digits. Ask the agent to read it again."))
-        return options.session_password
-    dialog = PasswordDialog(agent_name)
-    if dialog.exec() != PasswordDialog.DialogCode.Accepted:
-        raise PasswordMissingError(QApplication.translate(
-            "HostErrors", "No session password was typed, so Ferry did not connect. Ask the agent for a new "
-                          "connection code when you are ready."))
-    return dialog.password
 
 
 TRANSFER_TIMEOUT_MS = 180_000  # the new agent's link must be live by then (their invitation lasts 120 s)
@@ -507,40 +486,3 @@ def _accepted(box: QMessageBox) -> bool:
 
 def _no_browser(_url: str) -> bool:
     return True
-
-
-def obtain_ticket(options: HostOptions) -> JoinTicket | None:
-    """Join with --code, or ask for the code until it works or the customer cancels."""
-    if options.code:
-        return join_by_code(options.server, options.code, options.fingerprint, options.ca_cert)
-    error = ""
-    while True:
-        dialog = CodeDialog(error=error)
-        if dialog.exec() != CodeDialog.DialogCode.Accepted:
-            return None
-        try:
-            return _join_in_background(options, dialog.code)
-        except JoinError as exc:
-            error = str(exc)
-
-
-def _join_in_background(options: HostOptions, code: str) -> JoinTicket:
-    """Run the join request off the GUI thread while keeping the GUI responsive."""
-    result: list[JoinTicket | Exception] = []
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            result.append(join_by_code(options.server, code, options.fingerprint, options.ca_cert))
-        except Exception as exc:  # handed to the GUI thread, which shows it or raises it
-            result.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=work, daemon=True).start()
-    while not done.wait(0.02):
-        QApplication.processEvents()
-    outcome = result[0]
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
