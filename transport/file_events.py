@@ -12,6 +12,7 @@ class TransferState(enum.Enum):
     ASKING = "asking"  # the receiver's owner decides (accept / refuse)
     RUNNING = "running"
     VERIFYING = "verifying"  # every byte sent; the receiver checks the digest
+    WAITING = "waiting"  # the link is being restored: nothing moves; the sender offers it again when it is back
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"

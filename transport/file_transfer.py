@@ -12,6 +12,12 @@ Rules:
   end the digest is checked: equal → moved to its final name (never over another file unless the owner
   said ``replace``) and FileResult(ok); different → ``.part`` deleted and FileResult(not ok). A cancel by
   either side deletes the ``.part``; a link that drops (``close``) keeps it for a resume.
+- An outage (auto-reconnect): ``link_lost`` puts running transfers in WAITING (the ``.part`` stays, nothing
+  is sent; a cancel's FileCancel is held for the restored link) and ``link_back`` sends what was held and
+  offers each waiting outgoing file again under its id. The receiver takes a re-offer of a file it knows by
+  that id (same name, size, SHA-256) from the bytes it wrote, without asking its owner again, or repeats
+  how the transfer ended. The owner calls ``link_lost`` after handing in the old link's last message, so
+  any message handled while the link is down came over the restored link.
 - Transfer ids: each side numbers its own outgoing transfers with its own parity (``id_parity``), so a
   FileCancel is never ambiguous; an offer with this side's parity is refused.
 - The owner learns everything through ``notify``: TransferUpdate (progress and states) and OfferArrived
@@ -20,47 +26,25 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 from protocol.messages import FileAccept, FileAck, FileCancel, FileChunk, FileOffer, FileResult, Message
 from transport.file_disk import DiskWorker, file_digest, prefix_digest
 from transport.file_events import FINAL_STATES, OfferArrived, TransferState, TransferUpdate
 from transport.file_names import part_paths, place, remove_quietly, resume_offset, sanitise_name, write_sidecar
+from transport.file_outbox import Outbox
+from transport.file_state import Transfer, chunk_problem, close_file
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 128 * 1024
 WINDOW = 1024 * 1024  # unacknowledged bytes a sender may have on the link
-MAX_CHUNK = 1024 * 1024  # a receiver refuses bigger chunks
 MAX_QUEUED = 8 * WINDOW  # chunk bytes a receiver holds waiting for the disk before it refuses more
 PROGRESS_EVERY_S = 0.1
 Send = Callable[[Message], object]
-
-
-@dataclasses.dataclass
-class _Transfer:
-    transfer_id: int
-    outgoing: bool
-    name: str
-    size: int
-    sha256: bytes
-    state: TransferState
-    path: Path  # the sender's file; the receiver's final name
-    file: BinaryIO | None = None
-    done: int = 0  # sender: acknowledged; receiver: written
-    sent: int = 0  # sender only
-    offset: int = 0
-    part: Path | None = None
-    sidecar: Path | None = None
-    replace: bool = False
-    hasher: hashlib._Hash | None = None
-    notified_at: float = 0.0
 
 
 class TransferEngine:
@@ -69,14 +53,14 @@ class TransferEngine:
     def __init__(self, send: Send, notify: Callable[[object], None], folder: Path, *, id_parity: int,
                  worker: DiskWorker | None = None, chunk_size: int = CHUNK_SIZE, window: int = WINDOW) -> None:
         self.folder = folder  # where received files go (the owner may change it between transfers)
-        self._send = send
+        self._outbox = Outbox(send)  # holds how transfers ended during an outage
         self._notify = notify
         self._parity = id_parity % 2
         self._next_id = self._parity or 2
         self._worker = worker or DiskWorker()
         self._chunk = chunk_size
         self._window = window
-        self._transfers: dict[int, _Transfer] = {}
+        self._transfers: dict[int, Transfer] = {}
         self._closed = False
         self._lock = threading.Lock()
         self._queued = 0  # bytes of chunks handed in and not written yet
@@ -121,6 +105,14 @@ class TransferEngine:
         self._worker.submit(self._close_all, reason)
         self._worker.stop()
 
+    def link_lost(self) -> None:
+        """The link is being restored: running transfers wait, keeping what they have (see the module rules)."""
+        self._worker.submit(self._on_link_lost)
+
+    def link_back(self) -> None:
+        """The link is restored: held messages go out and waiting outgoing files are offered again."""
+        self._worker.submit(self._on_link_back)
+
     def active(self) -> list[int]:
         """Ids of transfers not finished yet (a snapshot)."""
         return [t.transfer_id for t in list(self._transfers.values()) if t.state not in FINAL_STATES]
@@ -128,7 +120,7 @@ class TransferEngine:
     # --- sending (worker thread) ------------------------------------------------------------------
 
     def _start_sending(self, transfer_id: int, path: Path) -> None:
-        transfer = _Transfer(transfer_id, True, path.name, 0, b"", TransferState.HASHING, path)
+        transfer = Transfer(transfer_id, True, path.name, 0, b"", TransferState.HASHING, path)
         self._transfers[transfer_id] = transfer
         try:
             transfer.size = path.stat().st_size
@@ -139,8 +131,15 @@ class TransferEngine:
             return
         if transfer.state is not TransferState.HASHING:
             return  # cancelled meanwhile
+        if self._outbox.down:
+            transfer.state = TransferState.WAITING  # offered when the link is back
+            self._report(transfer, force=True)
+            return
+        self._offer(transfer)
+
+    def _offer(self, transfer: Transfer) -> None:
         transfer.state = TransferState.OFFERED
-        self._send(FileOffer(transfer_id, transfer.name, transfer.size, transfer.sha256))
+        self._send(FileOffer(transfer.transfer_id, transfer.name, transfer.size, transfer.sha256))
         self._report(transfer, force=True)
 
     def _on_accept(self, message: FileAccept) -> None:
@@ -152,6 +151,7 @@ class TransferEngine:
                        TransferState.FAILED, True)
             return
         try:
+            close_file(transfer)  # a resumed transfer's earlier handle
             transfer.file = transfer.path.open("rb")
             transfer.file.seek(message.offset)
         except OSError as exc:
@@ -163,7 +163,7 @@ class TransferEngine:
         self._report(transfer, force=True)
         self._pump(transfer)
 
-    def _pump(self, transfer: _Transfer) -> None:
+    def _pump(self, transfer: Transfer) -> None:
         while transfer.state is TransferState.RUNNING and transfer.sent - transfer.done < self._window:
             if transfer.sent >= transfer.size:
                 transfer.state = TransferState.VERIFYING
@@ -197,17 +197,38 @@ class TransferEngine:
     # --- receiving (worker thread) ----------------------------------------------------------------
 
     def _on_offer(self, message: FileOffer) -> None:
+        known = self._transfers.get(message.transfer_id)
+        if known is not None and not known.outgoing and known.same_file(sanitise_name(message.name), message.size,
+                                                                        message.sha256):
+            self._on_offered_again(known)
+            return
         problem = self._offer_problem(message)
         if problem:
             self._send(FileCancel(message.transfer_id, problem))
             return
         name = sanitise_name(message.name)
         part, sidecar = part_paths(self.folder, name, message.sha256)
-        transfer = _Transfer(message.transfer_id, False, name, message.size, message.sha256, TransferState.ASKING,
+        transfer = Transfer(message.transfer_id, False, name, message.size, message.sha256, TransferState.ASKING,
                              self.folder / name, part=part, sidecar=sidecar)
         transfer.offset = resume_offset(part, sidecar, name, message.size, message.sha256)
         self._transfers[message.transfer_id] = transfer
         self._notify(OfferArrived(message.transfer_id, name, message.size, transfer.path.exists(), transfer.offset))
+
+    def _on_offered_again(self, transfer: Transfer) -> None:
+        """The sender offers a file it offered before an outage: carry on, or repeat how it ended."""
+        transfer_id = transfer.transfer_id
+        if transfer.state in (TransferState.RUNNING, TransferState.WAITING):
+            transfer.state = TransferState.RUNNING
+            transfer.offset = transfer.done
+            self._send(FileAccept(transfer_id, transfer.done))
+            self._report(transfer, force=True)
+        elif transfer.state is TransferState.DONE:
+            self._send(FileResult(transfer_id, True))
+        elif transfer.state is TransferState.FAILED:
+            self._send(FileResult(transfer_id, False, transfer.reason))
+        elif transfer.state in FINAL_STATES:
+            self._send(FileCancel(transfer_id, transfer.reason or "cancelled"))
+        # ASKING: the owner's answer goes out when it is given
 
     def _offer_problem(self, message: FileOffer) -> str:
         if message.transfer_id % 2 == self._parity or message.transfer_id in self._transfers:
@@ -245,12 +266,13 @@ class TransferEngine:
 
     def _on_chunk(self, message: FileChunk) -> None:
         transfer = self._transfers.get(message.transfer_id)
-        if transfer is not None and not transfer.outgoing and transfer.state in FINAL_STATES:
-            return  # chunks that were on the way when it stopped
+        if transfer is not None and not transfer.outgoing and (
+                transfer.state in FINAL_STATES or transfer.state is TransferState.WAITING):
+            return  # chunks that were on the way when it stopped or the link dropped
         if transfer is None or transfer.outgoing or transfer.state is not TransferState.RUNNING:
             self._send(FileCancel(message.transfer_id, "no file with this id was accepted"))
             return
-        problem = self._chunk_problem(transfer, message)
+        problem = chunk_problem(transfer, message)
         if problem:
             self._stop(transfer.transfer_id, problem, TransferState.FAILED, True)
             return
@@ -268,15 +290,7 @@ class TransferEngine:
         if transfer.done == transfer.size:
             self._complete(transfer)
 
-    @staticmethod
-    def _chunk_problem(transfer: _Transfer, message: FileChunk) -> str:
-        if message.offset != transfer.done:
-            return f"a chunk arrived at byte {message.offset}, expected {transfer.done}"
-        if len(message.data) > MAX_CHUNK or transfer.done + len(message.data) > transfer.size:
-            return "a chunk was too large for the offered file"
-        return ""
-
-    def _complete(self, transfer: _Transfer) -> None:
+    def _complete(self, transfer: Transfer) -> None:
         assert transfer.file is not None and transfer.hasher is not None and transfer.part is not None
         transfer.state = TransferState.VERIFYING
         transfer.file.close()
@@ -303,6 +317,7 @@ class TransferEngine:
         if isinstance(message, FileChunk):
             with self._lock:
                 self._queued -= len(message.data)
+        self._outbox.up()  # it came over a live link (see the module rules)
         handler = _HANDLERS.get(type(message))
         if handler is not None:
             handler(self, message)
@@ -311,7 +326,7 @@ class TransferEngine:
         reason = message.reason or "cancelled by the other side"
         self._stop(message.transfer_id, reason, TransferState.CANCELLED, False)
 
-    def _mine(self, transfer_id: int, state: TransferState) -> _Transfer | None:
+    def _mine(self, transfer_id: int, state: TransferState) -> Transfer | None:
         transfer = self._transfers.get(transfer_id)
         if transfer is None or not transfer.outgoing or transfer.state is not state:
             return None
@@ -325,34 +340,46 @@ class TransferEngine:
             return
         if tell_peer:
             self._send(FileCancel(transfer_id, reason))
-        self._close_file(transfer)
-        writing = transfer.state in (TransferState.RUNNING, TransferState.VERIFYING)
+        close_file(transfer)
+        writing = transfer.state in (TransferState.RUNNING, TransferState.VERIFYING, TransferState.WAITING)
         if writing and not transfer.outgoing and transfer.part is not None and transfer.sidecar is not None:
             remove_quietly(transfer.part, transfer.sidecar)
         self._finish(transfer, state, reason)
 
+    def _on_link_lost(self) -> None:
+        self._outbox.down = True
+        for transfer in list(self._transfers.values()):
+            moving = transfer.state in (TransferState.RUNNING, TransferState.VERIFYING)
+            if moving or (transfer.outgoing and transfer.state is TransferState.OFFERED):
+                if transfer.outgoing:
+                    close_file(transfer)  # reopened at the offset the receiver accepts
+                transfer.state = TransferState.WAITING
+                self._report(transfer, force=True)
+
+    def _on_link_back(self) -> None:
+        self._outbox.up()
+        for transfer in list(self._transfers.values()):
+            if transfer.outgoing and transfer.state is TransferState.WAITING:
+                self._offer(transfer)
+
+    def _send(self, message: Message) -> None:
+        self._outbox.send(message)
+
     def _close_all(self, reason: str) -> None:
         self._closed = True
+        self._outbox.clear()  # the session is over: nobody to tell
         for transfer in list(self._transfers.values()):
             if transfer.state not in FINAL_STATES:
-                self._close_file(transfer)
+                close_file(transfer)
                 self._finish(transfer, TransferState.INTERRUPTED, reason)
 
-    @staticmethod
-    def _close_file(transfer: _Transfer) -> None:
-        if transfer.file is not None:
-            try:
-                transfer.file.close()
-            except OSError as exc:
-                log.warning("could not close %s: %s", transfer.path, exc)
-            transfer.file = None
-
-    def _finish(self, transfer: _Transfer, state: TransferState, reason: str = "") -> None:
-        self._close_file(transfer)
+    def _finish(self, transfer: Transfer, state: TransferState, reason: str = "") -> None:
+        close_file(transfer)
         transfer.state = state
+        transfer.reason = reason
         self._report(transfer, force=True, reason=reason)
 
-    def _report(self, transfer: _Transfer, force: bool = False, reason: str = "") -> None:
+    def _report(self, transfer: Transfer, force: bool = False, reason: str = "") -> None:
         now = time.monotonic()
         if not force and now - transfer.notified_at < PROGRESS_EVERY_S and transfer.done < transfer.size:
             return

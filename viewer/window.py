@@ -84,6 +84,7 @@ class ViewerWindow(QMainWindow):
         self.policy = policy or ViewerPolicy()
         self.live = False
         self.message_handlers: dict[type, list[Callable[[Any], None]]] = {}  # tools' messages, GUI thread
+        self.state_handlers: dict[type, list[Callable[[Any], None]]] = {}  # tools' session events, GUI thread
         self.on_finish: list[Callable[[], None]] = []  # tools' clean-up when the session ends
         self._decisions: dict[int, Callable[[PermissionDecision], None]] = {}
         self._live_actions: list[QAction] = []
@@ -140,6 +141,11 @@ class ViewerWindow(QMainWindow):
     def on_message(self, message_type: type, handler: Callable[[Any], None]) -> None:
         """Call ``handler(message)`` on the GUI thread for every ``message_type`` the host sends."""
         self.message_handlers.setdefault(message_type, []).append(handler)
+
+    def on_state(self, event_type: type, handler: Callable[[Any], None]) -> None:
+        """Call ``handler(event)`` on the GUI thread, after the window, for every session event of ``event_type``
+        (LinkReconnecting, LinkResumed, …)."""
+        self.state_handlers.setdefault(event_type, []).append(handler)
 
     def request_permission(self, kind: str, detail: str,
                            on_decision: Callable[[PermissionDecision], None] | None = None) -> int:
@@ -325,6 +331,8 @@ class ViewerWindow(QMainWindow):
             self._finish(event.reason)
         elif isinstance(event, LinkReconnecting | LinkResumed):
             self._on_link_outage(event)
+        for handler in self.state_handlers.get(type(event), ()):
+            handler(event)
 
     def _on_link_outage(self, event: LinkReconnecting | LinkResumed) -> None:
         """A dropped link is being restored (auto_reconnect), or was: the host grants control again on resume."""

@@ -6,7 +6,8 @@ and a reason unless file_transfer is on and the customer (or the policy) granted
 session; files go to the agent only after a file_receive grant and only those the customer picks in the
 file dialog. Nothing is written over an existing file without the customer's answer (keep both, replace,
 cancel). The transfer core (transport.file_transfer) does the disk work on its own thread; this module
-only routes messages (network thread: never blocks) and shows progress (GUI thread).
+only routes messages (network thread: never blocks) and shows progress (GUI thread). A dropped link that is
+restored (auto_reconnect) keeps the session's grants: transfers wait meanwhile and then go on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from host_module.tools.files_panel import CANCEL, REPLACE, HostTransferPanel, chosen, conflict_box
 from protocol.messages import FileAccept, FileAck, FileCancel, FileChunk, FileOffer, FileResult, Message, ToolResult
+from transport.events import LinkReconnecting, LinkResumed
 from transport.file_events import OfferArrived, TransferUpdate
 from transport.file_names import downloads_folder
 from transport.file_transfer import TransferEngine
@@ -49,6 +51,8 @@ class HostFiles:
             app.session.add_handler(message_type, self._on_message)
         app.on_gui(OfferArrived, self._on_offer_arrived)  # type: ignore[arg-type]
         app.on_gui(TransferUpdate, self._on_update)  # type: ignore[arg-type]
+        app.on_gui(LinkReconnecting, self._on_link_reconnecting)
+        app.on_gui(LinkResumed, self._on_link_resumed)
         app.on_permission.append(self._on_permission)
         app.on_finish.append(self.close)
         app.on_transfer.append(self._on_transfer)
@@ -147,6 +151,14 @@ class HostFiles:
         if result != QFileDialog.DialogCode.Accepted:
             self._send(ToolResult(0, "file_receive", False, "the customer chose no file"))
         self.picker = None
+
+    def _on_link_reconnecting(self, _event: object) -> None:
+        """The link dropped and is being restored: running transfers wait (a ``.part`` stays)."""
+        self.engine.link_lost()
+
+    def _on_link_resumed(self, _event: object) -> None:
+        """The link is back: files the customer was sending are offered again (the grants still hold)."""
+        self.engine.link_back()
 
     def close(self) -> None:
         """The session ended: stop transfers (a ``.part`` stays for a resume) and close the windows."""

@@ -20,6 +20,7 @@ def state_text(update: TransferUpdate) -> str:
         TransferState.ASKING: QCoreApplication.translate("HostFiles", "Waiting for your answer…"),
         TransferState.RUNNING: QCoreApplication.translate("HostFiles", "Transferring…"),
         TransferState.VERIFYING: QCoreApplication.translate("HostFiles", "Checking…"),
+        TransferState.WAITING: QCoreApplication.translate("HostFiles", "Waiting for the connection…"),
         TransferState.DONE: QCoreApplication.translate("HostFiles", "Done"),
         TransferState.FAILED: QCoreApplication.translate("HostFiles", "Failed"),
         TransferState.CANCELLED: QCoreApplication.translate("HostFiles", "Cancelled"),

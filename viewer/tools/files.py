@@ -6,7 +6,8 @@ and offers the files only when granted; files from the customer are taken only a
 "file_receive" and go to the folder the agent chose (FERRY_VIEWER_DOWNLOADS, else the Downloads folder).
 Dropping files on the picture sends them when file_transfer and file_drag_drop are both on. Reading,
 hashing and writing run on the transfer core's thread (transport.file_transfer); this module only asks,
-routes and shows.
+routes and shows. While a dropped link is restored (auto_reconnect) transfers wait, and when it is back the
+files this side was sending go on from where they stopped, without asking the customer again.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from protocol.messages import (
     PermissionDecision,
     ToolResult,
 )
+from transport.events import LinkReconnecting, LinkResumed
 from transport.file_events import OfferArrived, TransferState, TransferUpdate
 from transport.file_names import downloads_folder
 from transport.file_transfer import TransferEngine
@@ -98,6 +100,8 @@ class ViewerFiles(QObject):
         for message_type in FILE_MESSAGES:
             window.on_message(message_type, self.engine.handle)
         window.on_message(ToolResult, self._on_tool_result)
+        window.on_state(LinkReconnecting, self._on_link_reconnecting)
+        window.on_state(LinkResumed, self._on_link_resumed)
         window.on_finish.append(self.close)
 
     # --- sending ----------------------------------------------------------------------------------
@@ -220,6 +224,14 @@ class ViewerFiles(QObject):
         elif update.state in (TransferState.FAILED, TransferState.CANCELLED):
             self._window.show_status(self.tr("{name} was not transferred: {reason}").format(
                 name=update.name, reason=update.reason))
+
+    def _on_link_reconnecting(self, _event: LinkReconnecting) -> None:
+        """The link dropped and is being restored: running transfers wait (a ``.part`` stays)."""
+        self.engine.link_lost()
+
+    def _on_link_resumed(self, _event: LinkResumed) -> None:
+        """The link is back: files this side was sending are offered again and go on from where they stopped."""
+        self.engine.link_back()
 
     def close(self) -> None:
         """The session ended: stop transfers; a received ``.part`` stays for a resume."""

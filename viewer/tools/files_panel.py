@@ -24,6 +24,7 @@ def state_text(update: TransferUpdate) -> str:
         TransferState.ASKING: QCoreApplication.translate("ViewerFiles", "Waiting for your answer…"),
         TransferState.RUNNING: QCoreApplication.translate("ViewerFiles", "Transferring…"),
         TransferState.VERIFYING: QCoreApplication.translate("ViewerFiles", "Checking…"),
+        TransferState.WAITING: QCoreApplication.translate("ViewerFiles", "Waiting for the connection…"),
         TransferState.DONE: QCoreApplication.translate("ViewerFiles", "Done"),
         TransferState.FAILED: QCoreApplication.translate("ViewerFiles", "Failed"),
         TransferState.CANCELLED: QCoreApplication.translate("ViewerFiles", "Cancelled"),
