@@ -109,6 +109,7 @@ def test_declining_ends_the_child_and_the_inviter_is_told(company: Company, qtbo
         assert "hand you" in box.text()
         click(box, "Decline")
         qtbot.waitUntil(lambda: company.state(handover_id) == "ended", timeout=10000)
+        qtbot.waitUntil(lambda: bool(app.told), timeout=10000)  # the server's answer reaches the GUI thread after
         assert app.launched == [] and app.told == ["You declined the invitation."]
         told = company.next_push("ned")
         assert (told["type"], told["accepted"], told["login_id"]) == ("handover_answered", False, "ola")
