@@ -12,6 +12,11 @@ Rules this module keeps:
    withdrawn (``queue_taken`` with ``reason: moved``). Alert targets live here only (one process by design).
 5. The chat of one entry is serialised: a line is stored, then sent to both sides, before the next one.
 6. An accepted entry ends (customer told ``ended``) when the login that accepted it stops working.
+7. On SQLite the queue's writes (alerted marks, the accept's conditional UPDATE, the end, leave, chat lines) run
+   one at a time on the engine's writer thread, so they never wait in SQLite's busy handler (which sleeps up to
+   100 ms between tries) behind each other; their reads run before, on the request threads, so the writer only
+   writes. Position reads run on their own thread, never queued behind requests. Nothing here touches the
+   database on the event loop.
 """
 
 from __future__ import annotations
@@ -19,22 +24,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from server.context import Services
+from server.models import QueueState
 from server.queues import files, store
-from server.queues.store import Audience, ChatRow, EntryView, Place
+from server.queues.store import Acceptance, Audience, ChatRow, EntryView, Place
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 POSITION_BATCH_S = 0.02
 AGENT_BATCH_S = 0.2
@@ -108,7 +119,8 @@ class CustomerLink:
         """Write the outbox to the socket until closed or failed."""
         while (text := await self.outbox.get()) is not None:
             try:
-                await asyncio.wait_for(self.websocket.send_text(text), SEND_TIMEOUT_S)
+                async with asyncio.timeout(SEND_TIMEOUT_S):  # no extra task per message, unlike wait_for
+                    await self.websocket.send_text(text)
             except (TimeoutError, OSError, WebSocketDisconnect, WebSocketDisconnected, RuntimeError):
                 return
 
@@ -148,6 +160,32 @@ class QueueEngine:
         self.acceptors: dict[int, Acceptor] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        single = services.db.engine.dialect.name == "sqlite"
+        self._writer = ThreadPoolExecutor(1, "ferry-queue-writer") if single else None
+        self._reader = ThreadPoolExecutor(1, "ferry-queue-positions")
+
+    # --- database ---------------------------------------------------------------------------------------------
+
+    async def write(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a write transaction ``fn(session, ...)`` off the loop; on SQLite on the one writer thread (rule 7)."""
+        if self._writer is None:
+            return await self.services.db.call(fn, *args, **kwargs)
+        job = functools.partial(self.services.db.run, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._writer, job)
+
+    async def _read_places(self, window_ids: set[int]) -> dict[int, Place]:
+        job = functools.partial(self.services.db.run, store.places, window_ids)
+        return await asyncio.get_running_loop().run_in_executor(self._reader, job)
+
+    async def stop(self) -> None:
+        """Cancel the engine's tasks and let its threads end (the app is stopping)."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for pool in (self._writer, self._reader):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     # --- lifetime ---------------------------------------------------------------------------------------------
 
@@ -185,8 +223,9 @@ class QueueEngine:
             await self._pending_event.wait()
             self._pending_event.clear()
             pending, self._pending = self._pending, {}
-            await asyncio.gather(*(self.services.hub.push(agent, {"type": "queue_changed", "page_id": page})
-                                   for agent, pages in pending.items() for page in pages))
+            for page in {page for pages in pending.values() for page in pages}:
+                await self.push_all((agent for agent, pages in pending.items() if page in pages),
+                                    {"type": "queue_changed", "page_id": page})
         await self._forever(step, AGENT_BATCH_S, "agent push")
 
     async def _tick_loop(self) -> None:
@@ -249,7 +288,7 @@ class QueueEngine:
         dirty, self._dirty = self._dirty & set(self._windows), set()
         if not dirty:
             return
-        found = await self.services.db.call(store.places, dirty)
+        found = await self._read_places(dirty)
         for window_id in dirty:
             for entry_id in list(self._windows.get(window_id, ())):
                 place = found.get(entry_id)
@@ -267,8 +306,14 @@ class QueueEngine:
         self._pending_event.set()
 
     async def push_all(self, agent_ids: Iterable[int], event: dict[str, Any]) -> None:
-        """Push one event to several agents at once."""
-        await asyncio.gather(*(self.services.hub.push(agent, event) for agent in set(agent_ids)))
+        """Push one event to several agents at once. A socket closing under the push is logged, never raised: the
+        change that caused the push is committed already (the agent re-fetches when it reconnects)."""
+        agents = sorted(set(agent_ids))
+        results = await asyncio.gather(*(self.services.hub.push(agent, event) for agent in agents),
+                                       return_exceptions=True)
+        for agent, result in zip(agents, results, strict=True):
+            if isinstance(result, Exception):
+                logger.info("Push %s to agent %d failed: %s", event.get("type"), agent, result)
 
     async def audience(self, window_id: int) -> Audience:
         """The present agents serving a window."""
@@ -282,16 +327,15 @@ class QueueEngine:
 
     async def joined(self, entry_id: int) -> None:
         """A customer joined a window: update positions, tell and alert the agents per distribution."""
-        entry = await self.services.db.call(store.entry, entry_id)
+        entry, audience = await self.services.db.call(store.joined, entry_id, self.services.hub.connected_tokens())
         self.mark_dirty(entry.window_id)
-        audience = await self.audience(entry.window_id)
         self.notify((member.id for member in audience.agents), audience.page_id)
         if audience.distribution == "sequential":
             self._unalerted[entry.id] = entry.window_id
             await self._alert_next(entry, audience, time.monotonic())
             return
         if audience.agents:
-            await self.services.db.call(store.mark_alerted, [entry.id])
+            await self.write(store.mark_alerted, [entry.id])
             await self.push_all((member.id for member in audience.agents), _alert_event(entry))
 
     async def _withdraw(self, entry: EntryView, audience: Audience, taker: str, reason: str) -> None:
@@ -305,18 +349,39 @@ class QueueEngine:
         await self.push_all(told, {"type": "queue_taken", "entry_id": entry.id, "agent_name": taker,
                                    "reason": reason})
 
-    async def left(self, entry: EntryView) -> None:
+    async def left(self, entry: EntryView, audience: Audience | None = None) -> None:
         """The customer left while waiting."""
-        await self._withdraw(entry, await self.audience(entry.window_id), "", "left")
+        await self._withdraw(entry, audience or await self.audience(entry.window_id), "", "left")
         self.tell_customer(entry.id, {"type": "ended", "reason": "left"})
 
-    async def accepted(self, entry: EntryView, agent_id: int, token_hash: str, name: str,
-                       options: tuple[bool, bool]) -> None:
+    async def accepted(self, done: Acceptance, token_hash: str) -> None:
         """An agent took the customer: tell the customer, withdraw the others' alerts."""
+        entry, agent_id = done.entry, done.entry.agent_id
+        assert agent_id is not None
         self.acceptors[entry.id] = Acceptor(agent_id, token_hash)
-        self.tell_customer(entry.id, {"type": "accepted", "agent_name": name, "files": options[0],
-                                      "chat_log": options[1]})
-        await self._withdraw(entry, await self.audience(entry.window_id), name, "accepted")
+        self.tell_customer(entry.id, {"type": "accepted", "agent_name": done.agent_name, "files": done.files,
+                                      "chat_log": done.chat_log})
+        await self._withdraw(entry, done.audience, done.agent_name, "accepted")
+
+    async def accept(self, entry_id: int, agent_id: int, token_hash: str) -> Acceptance:
+        """Take an entry for the agent (404 / 409 otherwise) and tell everyone. The reads run on the request
+        threads; the writer thread only runs the conditional UPDATE (rule 7)."""
+        done = await self.services.db.call(store.prepare_accept, entry_id, agent_id,
+                                           self.services.hub.connected_tokens())
+        await self.write(store.take, entry_id, agent_id)
+        await self.accepted(done, token_hash)
+        return done
+
+    async def end(self, entry_id: int, reason: str, agent_id: int | None = None) -> store.Ending:
+        """End an accepted entry (404 unless it is ``agent_id``'s) and tell the customer; an entry that is not
+        accepted is left as it is (``ended`` False)."""
+        plan = await self.services.db.call(store.prepare_end, entry_id, agent_id)
+        if plan.entry.state != QueueState.ACCEPTED.value:
+            return store.Ending(plan.entry, False, False)
+        ending = await self.write(store.finish, plan)
+        if ending.ended:
+            await self.ended(ending.entry, reason, ending.dropped_files)
+        return ending
 
     async def ended(self, entry: EntryView, reason: str, dropped: Iterable[str] = ()) -> None:
         """An accepted entry is over: tell the customer and the agent's queue view."""
@@ -325,7 +390,8 @@ class QueueEngine:
         self.tell_customer(entry.id, {"type": "ended", "reason": reason})
         if entry.agent_id is not None:
             self.notify([entry.agent_id], entry.page_id)
-        await asyncio.to_thread(files.remove, self.files_dir, list(dropped))
+        if dropped := list(dropped):
+            await asyncio.to_thread(files.remove, self.files_dir, dropped)
 
     # --- sequential distribution --------------------------------------------------------------------------------
 
@@ -339,11 +405,11 @@ class QueueEngine:
             self._unalerted.pop(entry.id, None)
             self.alerts[entry.id] = Alert(target, entry.window_id, now + self.alert_timeout_s)
         if previous is not None and previous.agent_id != target:
-            await self.services.hub.push(previous.agent_id, {"type": "queue_taken", "entry_id": entry.id,
-                                                             "agent_name": "", "reason": "moved"})
+            await self.push_all([previous.agent_id], {"type": "queue_taken", "entry_id": entry.id,
+                                                      "agent_name": "", "reason": "moved"})
         if target is not None and (previous is None or previous.agent_id != target):
-            await self.services.db.call(store.mark_alerted, [entry.id])
-            await self.services.hub.push(target, _alert_event(entry))
+            await self.write(store.mark_alerted, [entry.id])
+            await self.push_all([target], _alert_event(entry))
             self.notify([target], entry.page_id)
 
     async def _sequential_tick(self, now: float) -> None:
@@ -368,8 +434,7 @@ class QueueEngine:
         dead = await self.services.db.call(store.dead_logins, {a.token_hash for a in self.acceptors.values()})
         for entry_id, acceptor in list(self.acceptors.items()):
             if acceptor.token_hash in dead:
-                ending = await self.services.db.call(store.end, entry_id, "agent_logged_out")
-                await self.ended(ending.entry, "agent_logged_out", ending.dropped_files)
+                await self.end(entry_id, "agent_logged_out")
 
     # --- chat ------------------------------------------------------------------------------------------------------
 
@@ -382,8 +447,8 @@ class QueueEngine:
         for link in list(self._links.get(row.entry_id, ())):
             link.send(chat_message(row, link.slug, link.ticket))
         if row.sender == "customer" and agent_id is not None:
-            await self.services.hub.push(agent_id, {"type": "queue_chat", "entry_id": row.entry_id,
-                                                    "line": agent_line(row)})
+            await self.push_all([agent_id], {"type": "queue_chat", "entry_id": row.entry_id,
+                                             "line": agent_line(row)})
 
 
 def _alert_event(entry: EntryView) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from server.queues.schemas import (
 )
 from server.queues.service import engine_of, send_file, send_line
 from server.routes_api import error_responses, sessions_create
-from server.schemas import SessionCreated
+from server.schemas import IsoDay, SessionCreated
 
 router = APIRouter(prefix="/api/v1", tags=["queue"])
 EntryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -57,8 +57,7 @@ async def queue_list(caller: CallerDep, services: ServicesDep, engine: EngineDep
     """The entries this agent may see (by the page's distribution), oldest first; accepted ones only to their
     agent."""
     me = caller.agent.id
-    entries = await services.db.call(store.visible_entries, me)
-    places = await services.db.call(store.places, {entry.window_id for entry in entries})
+    entries, places = await services.db.call(store.queue_of, me)
     return QueueList(entries=[_item(engine, entry, places, me) for entry in entries])
 
 
@@ -66,13 +65,8 @@ async def queue_list(caller: CallerDep, services: ServicesDep, engine: EngineDep
 async def queue_accept(entry_id: EntryId, caller: CallerDep, services: ServicesDep, engine: EngineDep) -> QueueItem:
     """Take a waiting customer: exactly one agent wins; the others get 409 already_taken naming the winner."""
     me = caller.agent.id
-    windows = await services.db.call(store.agent_windows, me)
-    entry = await services.db.call(store.accept, entry_id, me, windows)
-    name = await services.db.call(store.agent_name, me)
-    options = (await services.db.call(store.option_on, me, "chat_file_customer"),
-               await services.db.call(store.option_on, me, "chat_log_customer"))
-    await engine.accepted(entry, me, caller.token_hash, name, options)
-    return _item(engine, entry, {}, me)
+    done = await engine.accept(entry_id, me, caller.token_hash)
+    return _item(engine, done.entry, {}, me)
 
 
 def _msg(row: store.ChatRow) -> ChatMsg:
@@ -119,7 +113,8 @@ async def _upload(request: Request) -> files.Upload:
         raise ValidationFailedError(str(exc)) from exc
 
 
-@router.get("/queue/{entry_id}/files/{file_id}", response_class=FileResponse, responses=error_responses(401, 404))
+@router.get("/queue/{entry_id}/files/{file_id}", response_class=FileResponse,
+            responses=error_responses(401, 404, 422))
 async def queue_file_get(entry_id: EntryId, file_id: FileId, caller: CallerDep, services: ServicesDep,
                          engine: EngineDep) -> Any:
     """A file of an entry's chat (the entry's agent only)."""
@@ -141,7 +136,7 @@ async def queue_remote(entry_id: EntryId, request: Request, caller: CallerDep, s
     await services.db.call(store.require_option, caller.agent.id, "chat_remote_button",
                            "Starting remote support from the chat")
     created = await sessions_create(request, caller, services)
-    await services.db.call(store.set_session, entry.id, created.session_id)
+    await engine.write(store.set_session, entry.id, created.session_id)
     engine.tell_customer(entry.id, {"type": "remote", "code": created.code,
                                     "download_url": f"/download/host?code={created.code}",
                                     "connect_url": f"/connect?code={created.code}"})
@@ -154,9 +149,7 @@ async def queue_end(entry_id: EntryId, caller: CallerDep, services: ServicesDep,
     """End the chat: the customer is told ``ended``; its lines are kept when chat_log_server is on (and copied
     to the linked session's history detail), deleted otherwise."""
     reason = body.reason if body else "served"
-    ending = await services.db.call(store.end, entry_id, reason, caller.agent.id)
-    if ending.ended:
-        await engine.ended(ending.entry, reason, ending.dropped_files)
+    await engine.end(entry_id, reason, caller.agent.id)
     return Response(status_code=204)
 
 
@@ -168,7 +161,7 @@ def _reservation(item: bookings.Booking) -> ReservationItem:
 
 @router.get("/reservations", responses=error_responses(401, 422))
 async def reservations(caller: CallerDep, services: ServicesDep,
-                       day: Annotated[datetime.date | None, Query(description="YYYY-MM-DD; today (UTC)")] = None,
+                       day: Annotated[IsoDay | None, Query(description="YYYY-MM-DD; today (UTC)")] = None,
                        ) -> ReservationList:
     """The day's reservations at the windows this agent serves (each page's local day)."""
     wanted = day or datetime.datetime.now(datetime.UTC).date()

@@ -62,14 +62,15 @@ async def _on_message(engine: QueueEngine, link: CustomerLink, text: str) -> Non
     if not isinstance(message, dict):
         link.send(error("bad_message", "Send one JSON object per message."))
         return
-    entry = await engine.services.db.call(store.entry, link.entry_id)
     if message.get("type") == "leave":
-        if await engine.services.db.call(store.leave, entry.id):
-            await engine.left(entry)
+        gone = await engine.write(store.leave_entry, link.entry_id, engine.services.hub.connected_tokens())
+        if gone is not None:
+            await engine.left(*gone)
         else:
             link.send(error("not_waiting", "You are no longer waiting in the queue."))
         return
     if message.get("type") == "chat":
+        entry = await engine.services.db.call(store.entry, link.entry_id)
         await _chat(engine, link, entry, message.get("text"))
         return
     link.send(error("bad_message", 'Unknown message: send {"type": "chat", "text": …} or {"type": "leave"}.'))

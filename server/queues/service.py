@@ -50,7 +50,7 @@ async def send_line(engine: QueueEngine, entry: EntryView, sender: str, name: st
     """Store a line, then deliver it to both sides (in the entry's order)."""
     async with engine.lock(entry.id):
         try:
-            row = await engine.services.db.call(store.add_line, entry.id, sender, name, text)
+            row = await engine.write(store.add_line, entry.id, sender, name, text)
         except SQLAlchemyError as exc:
             logger.exception("Chat line of queue entry %d not stored", entry.id)
             raise ChatFailedError(CHAT_FAILED) from exc
@@ -63,7 +63,7 @@ async def send_file(engine: QueueEngine, entry: EntryView, sender: str, name: st
     stored = await asyncio.to_thread(files.save, engine.files_dir, upload.data)
     async with engine.lock(entry.id):
         try:
-            row = await engine.services.db.call(store.add_file, entry.id, sender, name, name=upload.name,
+            row = await engine.write(store.add_file, entry.id, sender, name, name=upload.name,
                                                 size=len(upload.data), stored_name=stored)
         except SQLAlchemyError as exc:
             await asyncio.to_thread(files.remove, engine.files_dir, [stored])

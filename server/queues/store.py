@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Collection, Iterable
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, NoReturn
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -167,30 +167,39 @@ def audience(db: Session, window_id: int, connected: Collection[str]) -> Audienc
                     tuple(Member(user.id, display_name(user)) for user, _ in rows))
 
 
-def agent_windows(db: Session, agent_id: int) -> list[int]:
-    """The windows whose entries ``agent_id`` sees (module rule 1, presence aside)."""
+def agent_windows(db: Session, agent_id: int, only: int | None = None) -> list[int]:
+    """The windows whose entries ``agent_id`` sees (module rule 1, presence aside); ``only``: just that one."""
     user = db.get_one(User, agent_id)
     group_pages = select(PageGroup.page_id).where(PageGroup.group_id == user.group_id)
     mine = select(WindowAgent.window_id).where(WindowAgent.user_id == agent_id)
     anyone = select(WindowAgent.window_id)
-    rows = db.execute(select(PageWindow.id, ConnectionPage.distribution, PageWindow.page_id.in_(group_pages))
-                      .join(ConnectionPage, ConnectionPage.id == PageWindow.page_id)
-                      .where(or_(PageWindow.page_id.in_(group_pages), PageWindow.id.in_(mine)))).all()
+    query = (select(PageWindow.id, ConnectionPage.distribution, PageWindow.page_id.in_(group_pages))
+             .join(ConnectionPage, ConnectionPage.id == PageWindow.page_id)
+             .where(or_(PageWindow.page_id.in_(group_pages), PageWindow.id.in_(mine))))
+    rows = db.execute(query if only is None else query.where(PageWindow.id == only)).all()
     assigned_to_me = set(db.scalars(mine))
     staffed = set(db.scalars(anyone.where(WindowAgent.window_id.in_([row[0] for row in rows]))))
-    out = []
-    for window_id, distribution, in_group in rows:
-        shared = in_group and (distribution == "all" or (distribution == "sequential" and window_id not in staffed))
-        if window_id in assigned_to_me or shared:
-            out.append(window_id)
-    return out
+    return [window_id for window_id, distribution, in_group in rows
+            if serves(distribution, in_group=bool(in_group), assigned=window_id in assigned_to_me,
+                      staffed=window_id in staffed)]
+
+
+def serves(distribution: str, *, in_group: bool, assigned: bool, staffed: bool) -> bool:
+    """Whether an agent serves a window (module rule 1): assigned to it, or in a group of its page when the page
+    distributes to *all*, or *sequential* with nobody assigned to the window."""
+    return assigned or (in_group and (distribution == "all" or (distribution == "sequential" and not staffed)))
 
 
 def _fields(window: PageWindow, page: ConnectionPage, values: object) -> dict[str, str]:
+    return labelled(window.request_fields, page.default_language, values)
+
+
+def labelled(request_fields: object, language: str, values: object) -> dict[str, str]:
+    """A customer's answers keyed by their fields' labels in the page's language."""
     labels = {}
-    for field in window.request_fields or ():
+    for field in request_fields if isinstance(request_fields, list) else ():
         names = field.get("labels") or {}
-        labels[str(field.get("key"))] = str(names.get(page.default_language) or next(iter(names.values()), "")
+        labels[str(field.get("key"))] = str(names.get(language) or next(iter(names.values()), "")
                                             or field.get("key"))
     answers = values if isinstance(values, dict) else {}
     return {labels.get(str(key), str(key)): str(value) for key, value in answers.items()}
@@ -219,14 +228,27 @@ def entry_by_ticket(db: Session, ticket_hash: str) -> EntryView:
     return _view(db, row)
 
 
-def visible_entries(db: Session, agent_id: int) -> list[EntryView]:
-    """The waiting entries of the agent's windows and the entries the agent accepted, oldest first."""
+_LISTED = (QueueEntry.id, QueueEntry.window_id, QueueEntry.customer_name, QueueEntry.fields, QueueEntry.state,
+           QueueEntry.created_at, QueueEntry.agent_id, QueueEntry.session_id, PageWindow.name, PageWindow.page_id,
+           PageWindow.request_fields, PageWindow.estimate_minutes, ConnectionPage.default_language,
+           ConnectionPage.distribution)
+
+
+def queue_of(db: Session, agent_id: int) -> tuple[list[EntryView], dict[int, Place]]:
+    """``visible_entries`` and the places of the waiting ones, from one query (``GET /queue``): every waiting
+    entry of the agent's windows is listed, so their places are counted from the same rows."""
     windows = agent_windows(db, agent_id)
-    rows = db.scalars(select(QueueEntry).where(or_(
-        QueueEntry.window_id.in_(windows) & QueueEntry.state.in_(WAITING),
-        (QueueEntry.state == QueueState.ACCEPTED.value) & (QueueEntry.agent_id == agent_id)))
-        .order_by(QueueEntry.created_at, QueueEntry.id))
-    return [_view(db, row) for row in rows]
+    rows = db.execute(select(*_LISTED).join(PageWindow, PageWindow.id == QueueEntry.window_id)
+                      .join(ConnectionPage, ConnectionPage.id == PageWindow.page_id)
+                      .where(or_(QueueEntry.window_id.in_(windows) & QueueEntry.state.in_(WAITING),
+                                 (QueueEntry.state == QueueState.ACCEPTED.value) & (QueueEntry.agent_id == agent_id)))
+                      .order_by(QueueEntry.created_at, QueueEntry.id)).all()
+    entries = [EntryView(row.id, row.page_id, row.window_id, row.name, row.customer_name,
+                         labelled(row.request_fields, row.default_language, row.fields), row.state, row.created_at,
+                         row.agent_id, row.session_id, row.distribution) for row in rows]
+    waiting = sorted((row for row in rows if row.state in WAITING), key=lambda row: row.window_id)  # stable
+    estimates = {row.window_id: row.estimate_minutes for row in rows}
+    return entries, number_places(((row.id, row.window_id, row.state) for row in waiting), estimates)
 
 
 def places(db: Session, window_ids: Iterable[int]) -> dict[int, Place]:
@@ -236,6 +258,12 @@ def places(db: Session, window_ids: Iterable[int]) -> dict[int, Place]:
     rows = db.execute(select(QueueEntry.id, QueueEntry.window_id, QueueEntry.state)
                       .where(QueueEntry.window_id.in_(list(estimates)), QueueEntry.state.in_(WAITING))
                       .order_by(QueueEntry.window_id, QueueEntry.created_at, QueueEntry.id)).all()
+    return number_places(rows, estimates)
+
+
+def number_places(rows: Iterable[Sequence[Any]], estimates: dict[int, int]) -> dict[int, Place]:
+    """Places from ``(entry id, window id, state)`` rows of waiting entries ordered by window, then creation
+    (module rule 3): the n-th of a window is at position n and waits n × the window's estimate."""
     out: dict[int, Place] = {}
     counts: dict[int, int] = {}
     for entry_id, window_id, state in rows:
@@ -245,6 +273,12 @@ def places(db: Session, window_ids: Iterable[int]) -> dict[int, Place]:
     return out
 
 
+def joined(db: Session, entry_id: int, connected: Collection[str]) -> tuple[EntryView, Audience]:
+    """A new entry and who serves its window (read only: the engine marks it alerted when it alerts anyone)."""
+    view = entry(db, entry_id)
+    return view, audience(db, view.window_id, connected)
+
+
 def mark_alerted(db: Session, entry_ids: Collection[int]) -> None:
     """Waiting entries become alerted (an agent was told of them)."""
     db.execute(update(QueueEntry).where(QueueEntry.id.in_(list(entry_ids)),
@@ -252,23 +286,54 @@ def mark_alerted(db: Session, entry_ids: Collection[int]) -> None:
                .values(state=QueueState.ALERTED.value).execution_options(synchronize_session=False))
 
 
-def accept(db: Session, entry_id: int, agent_id: int, allowed: Collection[int]) -> EntryView:
-    """Take the entry for ``agent_id`` if it is still waiting (module rule 2); 409 naming who took it."""
+@dataclasses.dataclass(frozen=True)
+class Acceptance:
+    """What an accept did, with what the engine needs to tell everyone (one transaction, one round trip)."""
+
+    entry: EntryView
+    agent_name: str
+    files: bool  # chat_file_customer
+    chat_log: bool  # chat_log_customer
+    audience: Audience
+
+
+def prepare_accept(db: Session, entry_id: int, agent_id: int, connected: Collection[str]) -> Acceptance:
+    """The reads of an accept, before ``take``: 404 unless the agent serves the entry's window, 409 when it is not
+    waiting; the entry as it will be once taken, the agent's customer-facing name and options, the window's
+    audience. Only ``take`` decides."""
     row = db.get(QueueEntry, entry_id)
-    if row is None or row.window_id not in allowed:
+    if row is None or not agent_windows(db, agent_id, only=row.window_id):
         raise NotFoundError(NO_ENTRY)
+    if row.state not in WAITING:
+        _refuse(db, row)
+    view = _view(db, row)
+    options = agent_options(db, agent_id)
+    taken = dataclasses.replace(view, state=QueueState.ACCEPTED.value, agent_id=agent_id)
+    return Acceptance(taken, agent_name(db, agent_id), options.get("chat_file_customer") is True,
+                      options.get("chat_log_customer") is True, audience(db, view.window_id, connected))
+
+
+def take(db: Session, entry_id: int, agent_id: int) -> None:
+    """The write of an accept: the one conditional UPDATE (module rule 2); 409 naming the winner when it lost."""
+    if not _take(db, entry_id, agent_id):
+        _refuse(db, db.get_one(QueueEntry, entry_id))
+
+
+def _take(db: Session, entry_id: int, agent_id: int) -> bool:
+    """The one conditional UPDATE that decides who gets the entry (module rule 2)."""
     result = db.execute(update(QueueEntry).where(QueueEntry.id == entry_id, QueueEntry.state.in_(WAITING))
                         .values(state=QueueState.ACCEPTED.value, agent_id=agent_id, accepted_at=utcnow())
                         .execution_options(synchronize_session=False))
-    if int(getattr(result, "rowcount", 0) or 0) != 1:
-        db.refresh(row)
-        if row.state == QueueState.ACCEPTED.value and row.agent_id is not None:
-            taker = db.get(User, row.agent_id)
-            name = display_name(taker) if taker else "another agent"
-            raise AlreadyTakenError(f"{name} has already accepted this customer: pick another entry.")
-        raise NotWaitingError(f"This customer is no longer waiting (state {row.state}): refresh the queue.")
-    db.refresh(row)
-    return _view(db, row)
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def _refuse(db: Session, row: QueueEntry) -> NoReturn:
+    """409 for an entry that is not waiting: naming who took it, or its state."""
+    if row.state == QueueState.ACCEPTED.value and row.agent_id is not None:
+        taker = db.get(User, row.agent_id)
+        name = display_name(taker) if taker else "another agent"
+        raise AlreadyTakenError(f"{name} has already accepted this customer: pick another entry.")
+    raise NotWaitingError(f"This customer is no longer waiting (state {row.state}): refresh the queue.")
 
 
 def own_accepted(db: Session, entry_id: int, agent_id: int) -> EntryView:
@@ -298,6 +363,14 @@ def leave(db: Session, entry_id: int) -> bool:
                         .values(state=QueueState.LEFT.value, ended_at=utcnow())
                         .execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def leave_entry(db: Session, entry_id: int, connected: Collection[str]) -> tuple[EntryView, Audience] | None:
+    """``leave`` with the entry and its window's audience (None when it was no longer waiting)."""
+    if not leave(db, entry_id):
+        return None
+    view = entry(db, entry_id)
+    return view, audience(db, view.window_id, connected)
 
 
 def set_session(db: Session, entry_id: int, session_id: str) -> None:
@@ -366,31 +439,53 @@ class Ending:
     dropped_files: tuple[str, ...] = ()
 
 
-def end(db: Session, entry_id: int, reason: str, agent_id: int | None = None) -> Ending:
-    """End an accepted entry (served, or the agent's login ended); keep or delete its chat per chat_log_server.
+@dataclasses.dataclass(frozen=True)
+class EndPlan:
+    """What ending an entry will do, read before the write (``prepare_end``)."""
 
-    With a remote session linked and the chat kept, the lines are copied to the session's chat (history detail).
-    """
+    entry: EntryView
+    keep: bool
+    session_id: str | None
+
+
+def prepare_end(db: Session, entry_id: int, agent_id: int | None = None) -> EndPlan:
+    """The reads of an end: the entry (404 unless it is the agent's) and whether its chat is kept
+    (chat_log_server of the agent who accepted)."""
     row = db.get(QueueEntry, entry_id)
     if row is None or (agent_id is not None and row.agent_id != agent_id):
         raise NotFoundError(NO_ENTRY)
-    if row.state != QueueState.ACCEPTED.value:
-        return Ending(_view(db, row), False, False)
-    row.state, row.ended_at = QueueState.SERVED.value, utcnow()
-    kept = row.agent_id is not None and option_on(db, row.agent_id, "chat_log_server")
-    if kept and row.session_id:
-        _copy_to_session(db, row.id, row.session_id)
+    keep = row.state == QueueState.ACCEPTED.value and row.agent_id is not None and \
+        option_on(db, row.agent_id, "chat_log_server")
+    return EndPlan(_view(db, row), keep, row.session_id)
+
+
+def finish(db: Session, plan: EndPlan) -> Ending:
+    """End an accepted entry (served, or the agent's login ended); keep or delete its chat as planned.
+
+    With a remote session linked and the chat kept, the lines are copied to the session's chat (history detail).
+    The state changes by one conditional UPDATE (``state = accepted``), so an entry ends once however many end it
+    at the same time.
+    """
+    entry_id = plan.entry.id
+    result = db.execute(update(QueueEntry).where(QueueEntry.id == entry_id,
+                                                 QueueEntry.state == QueueState.ACCEPTED.value)
+                        .values(state=QueueState.SERVED.value, ended_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return Ending(plan.entry, False, False)
     dropped: tuple[str, ...] = ()
-    if not kept:
-        dropped = tuple(db.scalars(select(QueueChatFile.stored_name).where(QueueChatFile.entry_id == row.id)))
-        db.execute(delete(QueueChatLine).where(QueueChatLine.entry_id == row.id))
-        db.execute(delete(QueueChatFile).where(QueueChatFile.entry_id == row.id))
-    db.flush()
-    return Ending(_view(db, row), True, kept, dropped)
+    if plan.keep and plan.session_id:
+        _copy_to_session(db, chat_of(db, entry_id), plan.session_id)
+    elif not plan.keep:
+        dropped = tuple(db.scalars(select(QueueChatFile.stored_name).where(QueueChatFile.entry_id == entry_id)))
+        db.execute(delete(QueueChatLine).where(QueueChatLine.entry_id == entry_id))
+        if dropped:
+            db.execute(delete(QueueChatFile).where(QueueChatFile.entry_id == entry_id))
+    return Ending(dataclasses.replace(plan.entry, state=QueueState.SERVED.value), True, plan.keep, dropped)
 
 
-def _copy_to_session(db: Session, entry_id: int, session_id: str) -> None:
-    for line in chat_of(db, entry_id):
+def _copy_to_session(db: Session, lines: list[ChatRow], session_id: str) -> None:
+    for line in lines:
         text = line.text or (f"[file] {line.file.name}" if line.file else "")
         db.add(ChatLine(session_id=session_id, client_id=f"queue-{line.id}", sender=line.sender, text=text,
                         sent_at=line.at))
