@@ -173,6 +173,9 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+        queues = getattr(app.state, "queues", None)
+        if queues is not None:  # the queue engine's tasks and threads (made on first use)
+            await queues.stop()
         db.dispose()
 
     app = FastAPI(title="Ferry server", version=__version__, lifespan=lifespan, dependencies=[Depends(strict_query)],

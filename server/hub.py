@@ -54,7 +54,8 @@ class AgentHub:
         for websocket in list(self._sockets.get(agent_id, {})):
             try:
                 await asyncio.wait_for(websocket.send_text(text), PUSH_TIMEOUT_S)
-            except (TimeoutError, OSError, WebSocketDisconnect, WebSocketDisconnected):
+            except (TimeoutError, OSError, RuntimeError, WebSocketDisconnect, WebSocketDisconnected):
+                # RuntimeError: Starlette's "send after close" when the socket closed during the send
                 logger.info("Dropping a push socket of agent %d that failed a send", agent_id)
                 self.remove(agent_id, websocket)
                 continue

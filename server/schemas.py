@@ -6,10 +6,21 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 CODE_PATTERN = re.compile(r"[0-9]{6}")
 SESSION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day (pydantic alone would also read "0.0" as 1970-01-01)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("write the day as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day)]
+"""A calendar day in a query or body, written YYYY-MM-DD."""
 
 
 class ErrorDetail(BaseModel):

@@ -8,7 +8,6 @@ admin: the company; group admin: their group; agent: themselves). The service fu
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query
@@ -36,6 +35,7 @@ from server.context import ServicesDep
 from server.models import LoginResult, TokenKind
 from server.notify import force_logout_user
 from server.routes_api import error_responses
+from server.schemas import IsoDay
 
 router = APIRouter(prefix="/api/v1/admin")
 
@@ -74,8 +74,8 @@ async def login_history_get(
     kind: Annotated[TokenKind | None, Query(description="agent (agent app) or admin (admin page)")] = None,
     login_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     result: Annotated[LoginResult | None, Query(description="how the attempt ended")] = None,
-    since: Annotated[datetime.date | None, Query(description="first UTC day, included (YYYY-MM-DD)")] = None,
-    until: Annotated[datetime.date | None, Query(description="last UTC day, included (YYYY-MM-DD)")] = None,
+    since: Annotated[IsoDay | None, Query(description="first UTC day, included (YYYY-MM-DD)")] = None,
+    until: Annotated[IsoDay | None, Query(description="last UTC day, included (YYYY-MM-DD)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="at most this many rows")] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID, description="skip this many rows first")] = 0,
 ) -> HistoryPage:

@@ -7,7 +7,6 @@ read the reservation history of the pages their group uses. Another company's pa
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -35,6 +34,7 @@ from server.pages.schemas import (
     WindowSettings,
 )
 from server.pages.validation import IMAGE_MAX_BYTES, ImageRuleError, image_type
+from server.schemas import IsoDay
 
 router = APIRouter(prefix="/api/v1/admin/pages", tags=["admin connection pages"])
 
@@ -78,8 +78,8 @@ async def reservations_list(
     page_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this page's")] = None,
     window_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this window's")] = None,
     state: Annotated[ReservationState | None, Query(description="booked, cancelled or done")] = None,
-    since: Annotated[datetime.date | None, Query(description="first UTC day of the reserved hour, included")] = None,
-    until: Annotated[datetime.date | None, Query(description="last UTC day of the reserved hour, included")] = None,
+    since: Annotated[IsoDay | None, Query(description="first UTC day of the reserved hour, included")] = None,
+    until: Annotated[IsoDay | None, Query(description="last UTC day of the reserved hour, included")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ReservationPage:
