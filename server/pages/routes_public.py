@@ -241,15 +241,24 @@ async def _window(services: ServicesDep, page: PageView, window_id: int) -> Wind
         return None
 
 
+async def _window_visit(services: ServicesDep, slug: str, window_id: int, lang: str | None,
+                        accept_language: str | None) -> tuple[PageView, WindowView, PageTexts] | None:
+    """The page, its window and the texts in the visitor's language; None when either is not there."""
+    page = await _page(services, slug)
+    window = None if page is None else await _window(services, page, window_id)
+    if page is None or window is None:
+        return None
+    return page, window, _texts(page, lang, accept_language)
+
+
 @router.get("/p/{slug}/w/{window_id}", response_class=HTMLResponse)
 async def window_get(request: Request, services: ServicesDep, slug: SlugPath, window_id: WindowPath, *,
                      lang: LangQuery = None, accept_language: AcceptLanguage = None) -> Response:
     """One window directly: the request form when open, the reservation form (or the next opening) when closed."""
-    page = await _page(services, slug)
-    window = None if page is None else await _window(services, page, window_id)
-    if page is None or window is None:
+    found = await _window_visit(services, slug, window_id, lang, accept_language)
+    if found is None:
         return _missing(accept_language)
-    texts = _texts(page, lang, accept_language)
+    page, window, texts = found
     return await _window_screen(request, services, page, texts, window)
 
 
@@ -330,11 +339,10 @@ def _slot(text: str) -> datetime.datetime | None:
 async def reserve_post(request: Request, services: ServicesDep, slug: SlugPath, window_id: WindowPath, *,
                        lang: LangQuery = None, accept_language: AcceptLanguage = None) -> Response:
     """Book the chosen hour at the window, within its maximum per hour."""
-    page = await _page(services, slug)
-    window = None if page is None else await _window(services, page, window_id)
-    if page is None or window is None:
+    found = await _window_visit(services, slug, window_id, lang, accept_language)
+    if found is None:
         return _missing(accept_language)
-    texts = _texts(page, lang, accept_language)
+    page, window, texts = found
     form = await form_of(request)
     if not same_origin(request):
         return await _window_screen(request, services, page, texts, window, error=texts["cross_site"],
@@ -356,11 +364,10 @@ async def reserve_post(request: Request, services: ServicesDep, slug: SlugPath, 
 async def queue_post(request: Request, services: ServicesDep, slug: SlugPath, window_id: WindowPath, *,
                      lang: LangQuery = None, accept_language: AcceptLanguage = None) -> Response:
     """Join the window's queue while the page is open; leads to the ticket page."""
-    page = await _page(services, slug)
-    window = None if page is None else await _window(services, page, window_id)
-    if page is None or window is None:
+    found = await _window_visit(services, slug, window_id, lang, accept_language)
+    if found is None:
         return _missing(accept_language)
-    texts = _texts(page, lang, accept_language)
+    page, window, texts = found
     form = await form_of(request)
     if not same_origin(request):
         return await _window_screen(request, services, page, texts, window, error=texts["cross_site"],
