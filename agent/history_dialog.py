@@ -104,7 +104,7 @@ class HistoryDialog(QDialog):
         self.table.setRowCount(len(self._items))
         for row, item in enumerate(self._items):
             cells = [local_time(item.started_at or item.created_at), local_time(item.ended_at),
-                     item.customer_name or "", item.pc_name or "", item.end_reason or ""]
+                     item.customer_name or "", self._pc_name(item, ""), item.end_reason or ""]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(item.session_id)
@@ -147,7 +147,7 @@ class HistoryDialog(QDialog):
         lines = [
             self.tr("Started: {0}").format(local_time(item.started_at) or "—"),
             self.tr("Ended: {0}").format(local_time(item.ended_at) or "—"),
-            self.tr("Customer PC: {0}").format(item.pc_name or hidden),
+            self.tr("Customer PC: {0}").format(self._pc_name(item, hidden)),
             self.tr("Operating system: {0}").format(item.os or hidden),
             self.tr("End reason: {0}").format(item.end_reason or "—"),
             "",
@@ -155,6 +155,13 @@ class HistoryDialog(QDialog):
         lines += self._log_lines(detail)
         lines += ["", self.tr("Chat:"), *self._chat_lines(detail.chat)]
         return "\n".join(lines)
+
+    def _pc_name(self, item: HistoryItem, missing: str) -> str:
+        """The customer's PC name, or why it is not there: the server leaves it out (None) while giving the OS of
+        a joined customer only when the session's connection page has privacy protection on."""
+        if item.pc_name is None and item.os is not None:
+            return self.tr("hidden (privacy protection)")
+        return item.pc_name or missing
 
     def _log_lines(self, detail: HistoryDetail) -> list[str]:
         log = detail.log

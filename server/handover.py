@@ -149,6 +149,7 @@ def create_handover(db: Session, session_id: str, agent: Agent, *, kind: str, lo
         id=new_session_id(), code=parent.code, live_code=None, secret=new_session_secret(), agent_id=target.id,
         code_expires_at=now + datetime.timedelta(seconds=ttl_s), code_used=True, created_at=now,
         host_token_hash=token_digest(host_token), pc_name=parent.pc_name, os=parent.os,
+        page_id=parent.page_id, customer_name=parent.customer_name,
         state=SessionState.WAITING.value,
     )
     db.add(child)

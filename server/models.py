@@ -269,6 +269,11 @@ class SupportSession(Base):
     # own code, "icon": the customer chose the agent's icon on an icon page)
     customer_name: Mapped[str | None] = mapped_column(String(100))
     origin: Mapped[str | None] = mapped_column(String(16))
+    # revision 0010: the connection page the customer came from (None: the agent's own code); its
+    # privacy_protection hides the customer's PC name, IP and MAC from history views (server/privacy.py)
+    # the connection page the customer came through (privacy protection); no foreign key (see migration 0010):
+    # deleting a page sets it to NULL (server.pages.pages.delete_page)
+    page_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class ShortcutMessage(Base):

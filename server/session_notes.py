@@ -20,6 +20,7 @@ from server.agent_tools import category_ids, category_tree
 from server.errors import ForbiddenError, NotFoundError, ValidationFailedError
 from server.models import ChatLine, SessionEvent, SupportLog, SupportSession, User, utcnow
 from server.options import options_of
+from server.privacy import hidden_sessions, is_hidden, shown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,9 +138,10 @@ def write_support_log(db: Session, user_id: int, session_id: str, entry: LogEntr
     return dataclasses.replace(entry, written_at=row.written_at)
 
 
-def _item(row: SupportSession, log: SupportLog | None, chat_lines: int) -> HistoryItem:
-    return HistoryItem(row.id, row.state, row.created_at, row.started_at, row.ended_at, row.pc_name, row.os,
-                       row.end_reason, log.customer_name if log else row.customer_name, chat_lines)
+def _item(row: SupportSession, log: SupportLog | None, chat_lines: int, hidden: bool) -> HistoryItem:
+    """The history item; the customer's PC name is None when the session's page has privacy protection on."""
+    return HistoryItem(row.id, row.state, row.created_at, row.started_at, row.ended_at, shown(row.pc_name, hidden),
+                       row.os, row.end_reason, log.customer_name if log else row.customer_name, chat_lines)
 
 
 def history(db: Session, user_id: int, limit: int, offset: int) -> list[HistoryItem]:
@@ -151,7 +153,8 @@ def history(db: Session, user_id: int, limit: int, offset: int) -> list[HistoryI
     counted = db.execute(select(ChatLine.session_id, func.count()).where(ChatLine.session_id.in_(ids))
                          .group_by(ChatLine.session_id))
     counts: dict[str, int] = {session_id: number for session_id, number in counted}
-    return [_item(row, logs.get(row.id), counts.get(row.id, 0)) for row in rows]
+    hidden = hidden_sessions(db, rows)
+    return [_item(row, logs.get(row.id), counts.get(row.id, 0), row.id in hidden) for row in rows]
 
 
 def history_detail(db: Session, user_id: int, session_id: str) -> HistoryDetail:
@@ -164,4 +167,4 @@ def history_detail(db: Session, user_id: int, session_id: str) -> HistoryDetail:
     lines = tuple(Line(c.client_id, c.sender, c.text, c.sent_at) for c in chat)
     events = tuple(GrantRecord(e.at, e.kind, e.granted, e.by, e.reason) for e in db.scalars(
         select(SessionEvent).where(SessionEvent.session_id == session_id).order_by(SessionEvent.at, SessionEvent.id)))
-    return HistoryDetail(_item(row, log, len(lines)), entry, lines, events)
+    return HistoryDetail(_item(row, log, len(lines), is_hidden(db, row)), entry, lines, events)

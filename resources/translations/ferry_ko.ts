@@ -632,22 +632,27 @@ The code works for a few minutes only.</source>
         <translation>채팅:</translation>
     </message>
     <message>
-        <location filename="../../agent/history_dialog.py" line="162" />
+        <location filename="../../agent/history_dialog.py" line="163" />
+        <source>hidden (privacy protection)</source>
+        <translation>숨김 (개인정보 보호)</translation>
+    </message>
+    <message>
+        <location filename="../../agent/history_dialog.py" line="169" />
         <source>Support log: none written.</source>
         <translation>상담일지: 작성되지 않았습니다.</translation>
     </message>
     <message>
-        <location filename="../../agent/history_dialog.py" line="163" />
+        <location filename="../../agent/history_dialog.py" line="170" />
         <source>Support log</source>
         <translation>상담일지</translation>
     </message>
     <message>
-        <location filename="../../agent/history_dialog.py" line="164" />
+        <location filename="../../agent/history_dialog.py" line="171" />
         <source>Customer: {0}</source>
         <translation>고객: {0}</translation>
     </message>
     <message>
-        <location filename="../../agent/history_dialog.py" line="169" />
+        <location filename="../../agent/history_dialog.py" line="176" />
         <source>No chat saved.</source>
         <translation>저장된 채팅이 없습니다.</translation>
     </message>

@@ -98,11 +98,13 @@ def open_icon_session(db: Session, agent_id: int) -> tuple[str, str, datetime.da
     return None if row is None else (row.id, row.code, row.code_expires_at)
 
 
-def create_icon_session(db: Session, agent_id: int, code_ttl_s: float, customer_name: str) -> NewSession:
-    """A normal waiting session for the agent, marked as started from an icon, with the customer's name."""
+def create_icon_session(db: Session, agent_id: int, code_ttl_s: float, customer_name: str,
+                        page_id: int | None = None) -> NewSession:
+    """A normal waiting session for the agent, marked as started from an icon of page ``page_id``, with the
+    customer's name."""
     created = create_session(db, load_agent(db, agent_id), code_ttl_s)
     row = db.get_one(SupportSession, created.session_id)
-    row.origin, row.customer_name = ORIGIN_ICON, customer_name or None
+    row.origin, row.customer_name, row.page_id = ORIGIN_ICON, customer_name or None, page_id
     return created
 
 
@@ -115,14 +117,16 @@ def drop_session(db: Session, session_id: str, reason: str) -> None:
 
 
 def remember_customer_name(db: Session, page_id: int, code: str, name: str) -> bool:
-    """Put the name typed on an access-code page on the waiting session with that live code, when the code's
-    agent belongs to the page's company; True when a session took it."""
+    """Mark the waiting session with that live code as coming from this access-code page (and put the name typed
+    on it, if any, on the session), when the code's agent belongs to the page's company; True when a session
+    took it."""
     page = db.get_one(ConnectionPage, page_id)
     agents = select(User.id).where(User.company_id == page.company_id)
+    values: dict[str, object] = {"page_id": page_id, **({"customer_name": name} if name else {})}
     result = db.execute(update(SupportSession).where(
         SupportSession.live_code == code, SupportSession.state == SessionState.WAITING.value,
         SupportSession.code_expires_at > utcnow(), SupportSession.agent_id.in_(agents))
-        .values(customer_name=name).execution_options(synchronize_session=False))
+        .values(**values).execution_options(synchronize_session=False))
     return getattr(result, "rowcount", 0) == 1
 
 
@@ -163,7 +167,7 @@ class IconDesk:
                     raise AgentBusyError("This agent is connecting another customer now: choose another icon, "
                                          "or try again in a few minutes.")
                 return IconSession(agent, found[0], found[1], found[2], repeated=True)
-            created = await self._create(agent, customer_name)
+            created = await self._create(agent, customer_name, page.id)
             payload = {"type": "icon_session", "session_id": created.session_id, "code": created.code,
                        "secret": created.secret, "expires_at": iso_z(created.expires_at),
                        "connect_url": f"{connect_base}/connect?code={created.code}",
@@ -175,11 +179,12 @@ class IconDesk:
             self._prune()
         return IconSession(agent, created.session_id, created.code, created.expires_at)
 
-    async def _create(self, agent: IconAgent, customer_name: str) -> NewSession:
+    async def _create(self, agent: IconAgent, customer_name: str, page_id: int) -> NewSession:
         ttl = self._services.settings.code_ttl_s
         for _ in range(3):  # two sessions drew the same code at the same instant: draw again
             try:
-                return await self._services.db.call(create_icon_session, agent.agent_id, ttl, customer_name)
+                return await self._services.db.call(create_icon_session, agent.agent_id, ttl, customer_name,
+                                                     page_id)
             except IntegrityError:
                 continue
         raise UnavailableError("Could not draw a free connection code: try again in a moment.")

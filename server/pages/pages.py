@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts import Caller
 from server.admin.scope import require_role
 from server.errors import ConflictError, NotFoundError, ValidationFailedError
-from server.models import ConnectionPage, Group, PageGroup, Role
+from server.models import ConnectionPage, Group, PageGroup, Role, SupportSession
 from server.pages import validation as rules
 from server.pages.schemas import PageCreate, PageOut, PageUpdate
 
@@ -117,8 +117,10 @@ def update_page(db: Session, caller: Caller, page_id: int, body: PageUpdate) -> 
 
 
 def delete_page(db: Session, caller: Caller, page_id: int) -> None:
-    """Delete a page with its windows, hours, holidays, reservations and queue entries."""
+    """Delete a page with its windows, hours, holidays, reservations and queue entries; its sessions stay."""
     db.delete(company_page(db, caller, page_id))
+    db.execute(update(SupportSession).where(SupportSession.page_id == page_id).values(page_id=None)
+               .execution_options(synchronize_session=False))
 
 
 def set_logo(db: Session, caller: Caller, page_id: int, data: bytes, media: str) -> PageOut:

@@ -158,8 +158,9 @@ async def code_get(request: Request, services: ServicesDep, slug: SlugPath, *,
         body = render.code_form(page, texts, texts["code_bad"], code[:6], name)
         return _answer(request, page, texts, texts["initial_title"], body, status=422)
     shown_name = name.strip() if page.show_customer_name and _plain(name) else ""
-    if shown_name:  # the agent's history shows it; the page looks the same whether or not a session took it
-        await services.db.call(icons.remember_customer_name, page.id, code, shown_name)
+    # the session remembers this page (its privacy protection) and the name, which the agent's history shows;
+    # the page looks the same whether or not a session took it
+    await services.db.call(icons.remember_customer_name, page.id, code, shown_name)
     return _answer(request, page, texts, texts["code_title"], render.code_body(texts, code, shown_name))
 
 

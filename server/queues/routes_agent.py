@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from server.context import CallerDep, ServicesDep
 from server.errors import NotFoundError, ValidationFailedError
 from server.models import ReservationState
+from server.privacy import remember_page
 from server.queues import bookings, files, store
 from server.queues.engine import QueueEngine, agent_line
 from server.queues.schemas import (
@@ -136,6 +137,7 @@ async def queue_remote(entry_id: EntryId, request: Request, caller: CallerDep, s
     await services.db.call(store.require_option, caller.agent.id, "chat_remote_button",
                            "Starting remote support from the chat")
     created = await sessions_create(request, caller, services)
+    await services.db.call(remember_page, created.session_id, entry.page_id)  # the page's privacy protection
     await engine.write(store.set_session, entry.id, created.session_id)
     engine.tell_customer(entry.id, {"type": "remote", "code": created.code,
                                     "download_url": f"/download/host?code={created.code}",

@@ -24,12 +24,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.add_column(sa.Column("customer_name", sa.String(100), nullable=True))
-        batch.add_column(sa.Column("origin", sa.String(16), nullable=True))
+    op.add_column("sessions", sa.Column("customer_name", sa.String(100), nullable=True))
+    op.add_column("sessions", sa.Column("origin", sa.String(16), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.drop_column("origin")
-        batch.drop_column("customer_name")
+    # In place: a table copy (batch mode) would drop ``sessions`` and, with foreign keys on, delete the rows
+    # of every table that cascades from it. SQLite 3.35+ drops a column without a copy.
+    for column in ("origin", "customer_name"):
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
+        else:
+            op.drop_column("sessions", column)
