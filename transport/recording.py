@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 TIME_BASE = Fraction(1, 90_000)  # the usual MP4 video clock
 TICKS_PER_SECOND = 90_000
 MIN_LAST_FRAME_TICKS = TICKS_PER_SECOND // 30  # the last frame shows for at least one frame time
+MAX_FRAME_TICKS = 3600 * TICKS_PER_SECOND
+"""A frame shows for at most an hour in the file: MP4 keeps frame durations in 32 bits (6.6 h at 90 kHz), so a
+screen that stayed still longer (or a recording closed long after its last frame) is shortened to an hour."""
 PART_SUFFIX = ".part"
 
 
@@ -66,6 +69,7 @@ class _Segment:
         self.part = _part(path)
         self.frames = 0
         self._first_ns = first_ns
+        self._skipped = 0  # ticks left out of the timeline by MAX_FRAME_TICKS
         self._held: av.Packet[Any] | None = None  # the newest packet, muxed once its duration is known
         self._file = self.part.open("xb")  # opened here, so a folder that cannot be written fails now
         try:
@@ -80,9 +84,12 @@ class _Segment:
         packet = av.Packet(data)
         packet.stream = self._stream
         packet.time_base = TIME_BASE
-        ticks = (timestamp_ns - self._first_ns) * TICKS_PER_SECOND // 1_000_000_000
+        ticks = self._ticks(timestamp_ns)
         if self._held is not None:
             held_pts = self._held.pts or 0
+            if ticks - held_pts > MAX_FRAME_TICKS:
+                self._skipped += ticks - held_pts - MAX_FRAME_TICKS
+                ticks = held_pts + MAX_FRAME_TICKS
             ticks = max(ticks, held_pts + 1)
             self._release_held(ticks - held_pts)
         packet.pts = packet.dts = ticks
@@ -93,8 +100,8 @@ class _Segment:
     def finish(self, end_ns: int) -> Path:
         """Mux the last packet, write the trailer, rename ``.part`` to the final name."""
         if self._held is not None:
-            ticks = (end_ns - self._first_ns) * TICKS_PER_SECOND // 1_000_000_000
-            self._release_held(max(ticks - (self._held.pts or 0), MIN_LAST_FRAME_TICKS))
+            shown = self._ticks(end_ns) - (self._held.pts or 0)
+            self._release_held(min(max(shown, MIN_LAST_FRAME_TICKS), MAX_FRAME_TICKS))
         self._container.close()
         self._file.close()
         if self.path.exists():  # someone took the name meanwhile: never replace their file
@@ -110,6 +117,10 @@ class _Segment:
             except (av.FFmpegError, OSError) as exc:
                 log.debug("closing an abandoned recording failed: %s", exc)
         self.part.unlink(missing_ok=True)
+
+    def _ticks(self, timestamp_ns: int) -> int:
+        """``timestamp_ns`` on the file's clock (90 kHz from the first frame, less what was left out)."""
+        return (timestamp_ns - self._first_ns) * TICKS_PER_SECOND // 1_000_000_000 - self._skipped
 
     def _release_held(self, duration: int) -> None:
         assert self._held is not None

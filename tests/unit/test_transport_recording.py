@@ -193,3 +193,14 @@ def test_a_file_that_took_the_name_while_recording_is_kept(tmp_path: Path) -> No
     assert recorder.close() == [tmp_path / "taken (2).mp4"]
     assert (tmp_path / "taken.mp4").read_bytes() == b"someone else's"
     assert len(reopen(tmp_path / "taken (2).mp4")[0]) == 2
+
+
+def test_a_screen_still_for_hours_is_kept_shortened_to_an_hour_per_frame(tmp_path: Path) -> None:
+    """MP4 frame durations are 32-bit (6.6 h at 90 kHz): longer stills are shortened, never a failed file."""
+    hour_ms = 3_600_000
+    recorder = Mp4Recorder(tmp_path / "still.mp4")
+    assert feed(recorder, packets(3), [0, 40, 7 * hour_ms]) == [True, True, True]
+    files = recorder.close(end_ns=T0 + 15 * hour_ms * MS)
+    decoded, duration, _ = reopen(files[0])
+    assert len(decoded) == 3
+    assert 2 * 3600 < duration <= 2 * 3600 + 1  # 40 ms, then an hour (of 7), then an hour (of 8)
