@@ -64,3 +64,4 @@ def pages_rig(data_dir: Path, database_url: str | None) -> Iterator[PagesRig]:
     finally:
         rig.close()
         server.stop()
+        rig.server.stop()  # the one running now, when a test restarted the server
