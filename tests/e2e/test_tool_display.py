@@ -75,7 +75,8 @@ def two_monitors() -> Iterator[XvfbDisplay]:
 
 @pytest.fixture(scope="module")
 def pair(server: RunningServer, two_monitors: XvfbDisplay, qapp: QApplication) -> Iterator[Pair]:
-    live = live_pair(server, two_monitors.name)
+    # simultaneous_control: the customer-movement hold (tested in test_host_consent) must not drop a click here
+    live = live_pair(server, two_monitors.name, {"simultaneous_control": True})
     yield live
     live.close()
 
@@ -110,7 +111,7 @@ def click_at(qtbot: QtBot, pair: Pair, x: int, y: int, painter: Painter) -> tupl
     view.input_produced.connect(note)
     before = painter.pointer()
     QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-    qtbot.waitUntil(lambda: len(sent) == 2 and painter.pointer() != before, timeout=5000)
+    qtbot.waitUntil(lambda: len(sent) == 2 and painter.pointer() != before, timeout=10000)
     view.input_produced.disconnect(note)
     return (sent[0].x, sent[0].y), painter.pointer()
 
